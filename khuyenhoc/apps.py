@@ -1,0 +1,18 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class KhuyenhocConfig(AppConfig):
+    name = "khuyenhoc"
+    verbose_name = _("Site core")
+
+    def ready(self):
+        from khuyenhoc.roles import ensure_roles
+
+        # After Wagtail's own apps, by which time the permissions of every app exist.
+        post_migrate.connect(
+            ensure_roles,
+            sender=apps.get_app_config("wagtailcore"),
+            dispatch_uid="khuyenhoc.ensure_roles",
+        )

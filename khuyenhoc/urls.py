@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.generic import TemplateView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as document_serve
+
+from home import views as home_views
+from home.sitemaps import MultilingualSitemap
+from khuyenhoc import views
+from news.feeds import LatestNewsAtomFeed, LatestNewsFeed
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    # Official documents' PDFs are shown inline on their own pages, so this site may frame
+    # them (every other response keeps X-Frame-Options: DENY).
+    re_path(
+        r"^documents/(\d+)/(.*)$",
+        xframe_options_sameorigin(document_serve.serve),
+        name="wagtaildocs_serve",
+    ),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots_txt",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Vietnamese pages at /, English ones under /en/.
+urlpatterns += i18n_patterns(
+    path(_("search/"), home_views.search, name="search"),
+    # News feeds in the reader's language: /rss/, /atom/, /rss/<category>/, /en/rss/...
+    path("rss/", LatestNewsFeed(), name="news_feed_rss"),
+    path("atom/", LatestNewsAtomFeed(), name="news_feed_atom"),
+    path("rss/<slug:category>/", LatestNewsFeed(), name="news_category_feed_rss"),
+    path("atom/<slug:category>/", LatestNewsAtomFeed(), name="news_category_feed_atom"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "khuyenhoc.views.page_not_found"
+handler500 = "khuyenhoc.views.server_error"

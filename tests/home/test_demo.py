@@ -1,0 +1,49 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from wagtail.models import Page, Revision
+
+from home.demo import DEMO_USERS
+
+
+def snapshot():
+    """Row counts and newest ids of every model: equal snapshots mean nothing changed."""
+    state = {}
+    for model in apps.get_models():
+        queryset = model._default_manager.all()
+        state[model._meta.label] = (
+            queryset.count(),
+            queryset.order_by("-pk").values_list("pk", flat=True).first(),
+        )
+    return state
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_both_languages(demo):
+    # home, about, contact, privacy; news index and 30 articles; library and 12 documents
+    assert Page.objects.filter(locale__language_code="vi", depth__gte=2).count() == 4 + 31 + 13
+    assert set(Page.objects.filter(locale__language_code="en").values_list("slug", flat=True)) == {
+        "home",
+        "about",
+    }
+    assert Page.find_problems() == ([], [], [], [], [])
+    from django.contrib.auth import get_user_model
+
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert {username for username, *_ in DEMO_USERS} <= usernames
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing(demo):
+    before = snapshot()
+    revisions = Revision.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert snapshot() == before
+    assert Revision.objects.count() == revisions
+
+
+def test_load_demo_refuses_production_settings(settings):
+    settings.ENVIRONMENT = "production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("load_demo")
