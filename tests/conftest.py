@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from wagtail.models import Page, Site
@@ -15,6 +16,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=open(os.devnull, "w"))
         # Live-server tests flush the tables and restore this snapshot afterwards.
         connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached pages live in the cache: start each test with it empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -196,6 +196,16 @@ if env.str("REDIS_URL", default=""):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public forms: requests per address (django-ratelimit syntax). Behind a proxy, set
+# RATELIMIT_IP_META_KEY to the header that carries the visitor's address.
+PUBLIC_FORM_RATES = {
+    "comments": env.str("RATE_COMMENTS", default="5/10m"),
+    "applications": env.str("RATE_APPLICATIONS", default="10/h"),
+    "pledges": env.str("RATE_PLEDGES", default="10/h"),
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None) or None
+
 # E-mail: printed on the console unless EMAIL_URL names an SMTP server
 # (smtp+tls://user:password@host:587).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

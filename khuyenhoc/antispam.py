@@ -1,0 +1,100 @@
+"""Spam defences for public forms, with no third-party service.
+
+Three layers, as the issues ask: a honeypot field people never see, a minimum time between
+showing a form and sending it, and a per-address rate limit (django-ratelimit over the
+default cache, so Redis in production and local memory in development).
+"""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
+
+HONEYPOT_FIELD = "website"
+STARTED_FIELD = "form_started"
+_SALT = "khuyenhoc.antispam.started"
+
+
+def _started_token():
+    return signing.dumps(time.time(), salt=_SALT)
+
+
+class SpamProtectionMixin:
+    """Adds the honeypot and the signed start time to any form or model form.
+
+    Render both with ``{% include "includes/antispam_fields.html" %}`` (and leave them out of
+    crispy layouts): the honeypot is moved off screen and hidden from assistive technology.
+    """
+
+    min_fill_seconds = 3
+    max_age_seconds = 24 * 60 * 60
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            required=False,
+            label=_("Leave this field empty"),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        self.fields[STARTED_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
+        self.initial[STARTED_FIELD] = _started_token()
+
+    def antispam_field_names(self):
+        return [HONEYPOT_FIELD, STARTED_FIELD]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get(HONEYPOT_FIELD):
+            raise forms.ValidationError(
+                _("Your entry could not be accepted. Please try again."), code="spam"
+            )
+        try:
+            started = signing.loads(
+                cleaned_data.get(STARTED_FIELD) or "", salt=_SALT, max_age=self.max_age_seconds
+            )
+        except signing.BadSignature:
+            self._restart_clock()
+            raise forms.ValidationError(
+                _("This form was open too long. Please check your entries and send again."),
+                code="expired",
+            ) from None
+        if time.time() - float(started) < self.min_fill_seconds:
+            raise forms.ValidationError(
+                _("The form was sent too quickly. Please check your entries and send again."),
+                code="too_fast",
+            )
+        return cleaned_data
+
+    def _restart_clock(self):
+        # The page comes back with the reader's entries; give it a fresh start time.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(STARTED_FIELD)] = _started_token()
+
+
+def rate_limited(request, group, rate=None):
+    """Count this POST against the sender's address; True once over the group's rate.
+
+    Rates live in ``settings.PUBLIC_FORM_RATES`` (e.g. ``"5/10m"``) so deployments can tune
+    them; addresses come from ``RATELIMIT_IP_META_KEY`` behind a proxy.
+    """
+    rate = rate or settings.PUBLIC_FORM_RATES[group]
+    return is_ratelimited(
+        request, group=f"khuyenhoc.{group}", key="ip", rate=rate, method="POST", increment=True
+    )
+
+
+def too_many_requests(request, message=None):
+    """A readable HTTP 429 page in the visitor's language."""
+    return render(
+        request,
+        "429.html",
+        {
+            "message": message
+            or _("You have sent this form too many times. Please wait a while and try again.")
+        },
+        status=429,
+    )
