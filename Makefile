@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format messages clean
+.PHONY: run test setup lint format messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Timings of the news pages with 10,000 articles and 1,000 documents (a throwaway database;
+# DATABASE_URL=postgres://... to time PostgreSQL). BENCH_ARGS="--articles 2000" to vary.
+bench: setup
+	$(BIN)/python bench/news.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

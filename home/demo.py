@@ -6,6 +6,7 @@ wagtail-localize, as an editor would.
 """
 
 import io
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -238,6 +239,50 @@ HOME = {
         "dòng họ, cộng đồng và đơn vị đều trở thành nơi nuôi dưỡng việc học."
     ),
     "body": [
+        (
+            "call_to_action",
+            {
+                "title": "Đề nghị công nhận danh hiệu học tập",
+                "text": (
+                    "Gia đình, dòng họ, cộng đồng và đơn vị gửi hồ sơ trực tuyến, rồi theo dõi "
+                    "kết quả bằng mã hồ sơ."
+                ),
+                "button_label": "Nộp hồ sơ",
+                "page": None,
+                "url": "/ho-so-danh-hieu/",
+            },
+        ),
+        ("campaigns", {"title": "", "count": 3}),
+        ("featured_news", {"title": "", "count": 2}),
+        ("latest_news", {"title": "", "count": 4}),
+        (
+            "key_figures",
+            {
+                "title": "Khuyến học An Bình năm 2025",
+                "figures": [
+                    {"label": "Hội viên", "value": Decimal(186420), "kind": "number", "note": ""},
+                    {
+                        "label": "Hội viên trên dân số",
+                        "value": Decimal("30.5"),
+                        "kind": "percent",
+                        "note": "",
+                    },
+                    {
+                        "label": "Quỹ khuyến học vận động",
+                        "value": Decimal(38_600_000_000),
+                        "kind": "money",
+                        "note": "",
+                    },
+                    {
+                        "label": "Suất học bổng đã trao",
+                        "value": Decimal(17250),
+                        "kind": "number",
+                        "note": "",
+                    },
+                ],
+            },
+        ),
+        ("documents", {"title": "", "count": 5}),
         ("heading", {"text": "Hội Khuyến học làm gì?", "level": "h2"}),
         *_paragraphs(
             "Hội vận động và hỗ trợ mọi người học tập thường xuyên: trao học bổng cho học sinh "
@@ -257,6 +302,20 @@ HOME_EN = {
         "Building a learning society together: every citizen learning throughout life, every "
         "family, clan, community and organisation a place where learning thrives."
     ),
+    "Đề nghị công nhận danh hiệu học tập": "Apply for a learning title",
+    (
+        "Gia đình, dòng họ, cộng đồng và đơn vị gửi hồ sơ trực tuyến, rồi theo dõi "
+        "kết quả bằng mã hồ sơ."
+    ): (
+        "Families, clans, communities and organisations apply online, then follow their "
+        "application with its tracking code."
+    ),
+    "Nộp hồ sơ": "Apply",
+    "Khuyến học An Bình năm 2025": "Study promotion in An Binh, 2025",
+    "Hội viên": "Members",
+    "Hội viên trên dân số": "Members in the population",
+    "Quỹ khuyến học vận động": "Raised for the study fund",
+    "Suất học bổng đã trao": "Scholarships awarded",
     "Hội Khuyến học làm gì?": "What does the Association do?",
     (
         "Hội vận động và hỗ trợ mọi người học tập thường xuyên: trao học bổng cho học sinh "

@@ -8,9 +8,12 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home import cache as home_cache
+from home.blocks import HomeStreamBlock
 from khuyenhoc.blocks import BaseStreamBlock
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.search import SearchablePage
 
 PAGE_TRANSLATABLE_FIELDS = [
     TranslatableField("title"),
@@ -21,11 +24,12 @@ PAGE_TRANSLATABLE_FIELDS = [
 ]
 
 
-class HomePage(VietnameseSlugMixin, Page):
-    """The root of each language's tree; later issues add its blocks (news, campaigns, figures)."""
+class HomePage(SearchablePage, VietnameseSlugMixin, Page):
+    """The root of each language's tree: what a reader and an applicant need at a glance,
+    in blocks editors choose and order (news, campaigns, figures, documents, ways in)."""
 
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+    body = StreamField(HomeStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
@@ -41,8 +45,14 @@ class HomePage(VietnameseSlugMixin, Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def serve(self, request, *args, **kwargs):
+        # Anonymous readers get a cached copy until content changes (see home/cache.py).
+        return home_cache.serve_cached(
+            request, self, lambda: super(HomePage, self).serve(request, *args, **kwargs)
+        )
 
-class StandardPage(VietnameseSlugMixin, Page):
+
+class StandardPage(SearchablePage, VietnameseSlugMixin, Page):
     """About, contact, privacy notice and any other page of plain content."""
 
     intro = models.TextField(

@@ -6,12 +6,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as document_serve
 
+from home import sitemaps
 from home import views as home_views
-from home.sitemaps import MultilingualSitemap
 from khuyenhoc import views
 from news.feeds import LatestNewsAtomFeed, LatestNewsFeed
 
@@ -26,13 +25,17 @@ urlpatterns = [
         name="wagtaildocs_serve",
     ),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
+    # One file while the site is small, else an index of sections (home/sitemaps.py).
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Applications: communes of a province (JSON) and applicants' files behind a check.
+    path("", include("forms_app.urls")),
 ]
 
 if settings.DEBUG:
@@ -45,6 +48,7 @@ if settings.DEBUG:
 # Vietnamese pages at /, English ones under /en/.
 urlpatterns += i18n_patterns(
     path(_("search/"), home_views.search, name="search"),
+    path(_("search/suggestions/"), home_views.suggestions, name="search_suggestions"),
     # News feeds in the reader's language: /rss/, /atom/, /rss/<category>/, /en/rss/...
     path("rss/", LatestNewsFeed(), name="news_feed_rss"),
     path("atom/", LatestNewsAtomFeed(), name="news_feed_atom"),

@@ -21,6 +21,8 @@ from wagtail.rich_text import RichText
 from home.models import HomePage
 from khuyenhoc.text import fold
 from news.models import (
+    Comment,
+    CommentStatus,
     DocumentFile,
     DocumentIndexPage,
     DocumentPage,
@@ -108,6 +110,7 @@ def load(command):
     categories = _categories(command, vi)
     photos = _photos(command)
     _articles(command, index, categories, photos)
+    _comments(command, index)
     _documents(command, home)
 
 
@@ -228,6 +231,70 @@ def _articles(command, index, categories, photos):
     newest.related_links = [RelatedArticle(page=other) for other in created[5:7]]
     newest.save_revision().publish()
     command.report(f"{len(created)} articles")
+
+
+# Readers' comments on the newest articles: (name, text, hours after publication, approved).
+COMMENTS = [
+    [
+        (
+            "Nguyễn Văn Hùng",
+            "Xin chúc mừng các em học sinh được nhận học bổng. Mong các em "
+            "tiếp tục cố gắng học tập thật tốt!",
+            3,
+            True,
+        ),
+        (
+            "Phạm Thị Lan",
+            "Cảm ơn Hội Khuyến học đã quan tâm tới các cháu có hoàn cảnh khó khăn ở địa phương.",
+            5,
+            True,
+        ),
+        ("Trần Minh", "Cho tôi hỏi năm sau hồ sơ xin học bổng nộp ở đâu ạ?", 8, False),
+    ],
+    [
+        (
+            "Lê Thị Hương",
+            "Mô hình gia đình học tập rất thiết thực, nhà tôi ba thế hệ cùng đăng ký tham gia.",
+            4,
+            True,
+        ),
+        (
+            "Đỗ Quang Vinh",
+            "Đề nghị Hội tổ chức thêm lớp tin học cho người lớn tuổi vào buổi tối.",
+            26,
+            True,
+        ),
+    ],
+    [
+        (
+            "Vũ Thị Mai",
+            "Tấm gương của cụ thật đáng để con cháu noi theo. Học tập suốt đời là có thật!",
+            2,
+            True,
+        ),
+    ],
+]
+
+
+def _comments(command, index):
+    """A few approved comments (and one awaiting moderation) on the newest articles."""
+    articles = list(
+        NewsArticlePage.objects.child_of(index).order_by("-date_published", "-pk")[: len(COMMENTS)]
+    )
+    if not articles or Comment.objects.filter(article__in=articles).exists():
+        return
+    for article, comments in zip(articles, COMMENTS, strict=False):
+        for name, text, hours, approved in comments:
+            sent = article.date_published + datetime.timedelta(hours=hours)
+            Comment.objects.create(
+                article=article,
+                name=name,
+                text=text,
+                created_at=sent,
+                status=CommentStatus.APPROVED if approved else CommentStatus.PENDING,
+                moderated_at=sent + datetime.timedelta(hours=1) if approved else None,
+            )
+    command.report(f"comments on {len(articles)} articles")
 
 
 # Numbers and dates of national documents are public facts; the summaries are ours.

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from news.admin_comments import CommentViewSet
 from news.models import IssuingBody, NewsCategory
 
 
@@ -29,3 +30,6 @@ class IssuingBodyViewSet(SnippetViewSet):
 
 
 register_snippet(IssuingBodyViewSet)
+
+# Readers' comments: moderation views, bulk actions and log actions in news/admin_comments.py.
+register_snippet(CommentViewSet)

@@ -220,7 +220,42 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hội Khuyến học <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Search: Wagtail's database backend unless ELASTICSEARCH_URL names a server.
+# Search: Wagtail's database backend unless ELASTICSEARCH_URL names a server. Pages
+# also index a folded copy of their text (khuyenhoc/search.py); the analyzers and the
+# PostgreSQL configuration below fold Vietnamese on the backend's side as well.
+# Elasticsearch: "đ" is mapped before the standard folding, which some versions miss.
+ELASTICSEARCH_INDEX_SETTINGS = {
+    "settings": {
+        "analysis": {
+            "char_filter": {
+                "vietnamese_d": {"type": "mapping", "mappings": ["đ => d", "Đ => D"]},
+            },
+            "analyzer": {
+                "default": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": ["vietnamese_d"],
+                    "filter": ["lowercase", "asciifolding"],
+                },
+                "edgengram_analyzer": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": ["vietnamese_d"],
+                    "filter": ["asciifolding", "lowercase", "edgengram"],
+                },
+                "ngram_analyzer": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": ["vietnamese_d"],
+                    "filter": ["asciifolding", "lowercase", "ngram"],
+                },
+            },
+        }
+    }
+}
+# PostgreSQL: a text search configuration made by home/migrations/0003 ("simple" with
+# unaccent); SQLite: the database backend with titles weighted (khuyenhoc/search_backend.py).
+POSTGRES_SEARCH_CONFIG = "khuyenhoc_vi"
 if env.str("ELASTICSEARCH_URL", default=""):
     WAGTAILSEARCH_BACKENDS = {
         "default": {
@@ -228,10 +263,13 @@ if env.str("ELASTICSEARCH_URL", default=""):
             "URLS": env.list("ELASTICSEARCH_URL"),
             "INDEX_PREFIX": env.str("ELASTICSEARCH_INDEX_PREFIX", default="khuyenhoc_"),
             "TIMEOUT": env.int("ELASTICSEARCH_TIMEOUT", default=5),
+            "INDEX_SETTINGS": ELASTICSEARCH_INDEX_SETTINGS,
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "khuyenhoc.search_backend"}}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = POSTGRES_SEARCH_CONFIG
 
 # Background tasks run at once unless production configures a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

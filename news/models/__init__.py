@@ -6,6 +6,7 @@ from news.models.articles import (
     RelatedArticle,
 )
 from news.models.categories import NewsCategory
+from news.models.comments import Comment, CommentStatus
 from news.models.documents import (
     DocumentFile,
     DocumentIndexPage,
@@ -17,6 +18,8 @@ from news.models.documents import (
 )
 
 __all__ = [
+    "Comment",
+    "CommentStatus",
     "DocumentFile",
     "DocumentIndexPage",
     "DocumentPage",

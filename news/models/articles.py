@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -20,7 +21,9 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import slugify_vi
+from news import cache as news_cache
 from news.blocks import ArticleStreamBlock
 from news.models.categories import NewsCategory
 
@@ -32,6 +35,37 @@ RELATED_ARTICLES = 4
 
 def listing_renditions():
     return Filter.expand_spec(LISTING_IMAGE_SPEC)
+
+
+def with_listing_related(articles):
+    """What an article card shows besides the article: its category, its photo and the
+    photo's listing renditions, each in one query for the whole list."""
+    Image = get_image_model()
+    return articles.select_related("category").prefetch_related(
+        Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*listing_renditions()))
+    )
+
+
+def paginate_by_ids(queryset, number, per_page, count_key=None):
+    """Page through ``queryset`` sorting only its ids, then load that page's rows.
+
+    A deep page ("?page=400") makes the database skip thousands of rows; skipping narrow
+    ids rows is several times cheaper than skipping whole pages. Counting reads every row,
+    so with ``count_key`` the count is cached until the next publication.
+    Returns the page (its object_list holds the rows, in order) and the elided page range.
+    """
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    if count_key is not None:
+        count = cache.get(count_key)
+        if count is None:
+            count = paginator.count
+            cache.set(count_key, count, news_cache.TIMEOUT)
+        paginator.count = count  # Paginator.count is a cached_property
+    page_obj = paginator.get_page(number)
+    ids = list(page_obj.object_list)
+    rows = queryset.order_by().in_bulk(ids)
+    page_obj.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page_obj, paginator.get_elided_page_range(page_obj.number, on_each_side=1)
 
 
 class NewsTag(TagBase):
@@ -72,79 +106,82 @@ class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, Page):
     @property
     def articles(self):
         """Live articles under this index, newest first, with what the listing shows."""
-        Image = get_image_model()
-        return (
+        return with_listing_related(
             NewsArticlePage.objects.child_of(self)
             .live()
             .public()
-            .select_related("category")
-            .prefetch_related(
-                Prefetch(
-                    "hero_image",
-                    queryset=Image.objects.prefetch_renditions(*listing_renditions()),
-                )
-            )
             .order_by("-date_published", "-pk")
         )
 
     def categories(self):
         return NewsCategory.objects.filter(locale_id=self.locale_id)
 
-    def years(self):
-        dates = self.articles.dates("date_published", "year", order="DESC")
-        return [moment.year for moment in dates]
+    def years(self, articles=None):
+        """Years that have articles, newest first: cached until the next publication, since
+        finding them reads every article."""
+        key = news_cache.key("news-years", self.pk)
+        years = cache.get(key)
+        if years is None:
+            articles = self.articles if articles is None else articles
+            dates = articles.dates("date_published", "year", order="DESC")
+            years = [moment.year for moment in dates]
+            cache.set(key, years, news_cache.TIMEOUT)
+        return years
 
-    def paginate(self, request, articles):
-        paginator = Paginator(articles, ARTICLES_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        return {
-            "page_obj": page_obj,
-            "articles": page_obj.object_list,
-            "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=1),
-        }
+    def paginate(self, request, articles, count_key=None):
+        page_obj, page_range = paginate_by_ids(
+            articles, request.GET.get("page"), ARTICLES_PER_PAGE, count_key
+        )
+        return {"page_obj": page_obj, "articles": page_obj.object_list, "page_range": page_range}
 
-    def render_listing(self, request, articles, **context):
+    def render_listing(self, request, filters=None, **context):
+        """The listing, filtered by ``filters`` (a Q) that ``context`` names (category, tag
+        or year); the unfiltered first page also leads with the pinned articles."""
+        articles = self.articles
         pinned = []
         if not context and request.GET.get("page") in (None, "", "1"):
-            pinned = list(self.articles.filter(featured=True)[:3])
+            pinned = list(articles.filter(featured=True)[:3])
+        listing = articles.filter(filters) if filters is not None else articles
+        named = [f"{name}={getattr(value, 'pk', value)}" for name, value in context.items()]
+        count_key = news_cache.key("news-count", self.pk, *sorted(named))
         return self.render(
             request,
             context_overrides={
-                **self.paginate(request, articles),
+                **self.paginate(request, listing, count_key),
                 "pinned": pinned,
                 "categories": self.categories(),
-                "years": self.years(),
+                "years": self.years(articles),
                 **context,
             },
         )
 
     @path("")
     def all_articles(self, request):
-        return self.render_listing(request, self.articles)
+        return self.render_listing(request)
 
     @path("chuyen-muc/<slug:slug>/")
     def by_category(self, request, slug):
-        category = get_object_or_404(NewsCategory, locale=self.locale, slug=slug)
-        return self.render_listing(
-            request, self.articles.filter(category=category), category=category
-        )
+        category = get_object_or_404(NewsCategory, locale_id=self.locale_id, slug=slug)
+        return self.render_listing(request, models.Q(category=category), category=category)
 
     @path("the/<slug:slug>/")
     def by_tag(self, request, slug):
         tag = get_object_or_404(NewsTag, slug=slug)
-        return self.render_listing(request, self.articles.filter(tags=tag), tag=tag)
+        return self.render_listing(request, models.Q(tags=tag), tag=tag)
 
     @path("nam/<int:year>/")
     def by_year(self, request, year):
         if not 1900 <= year <= 2999:
             raise Http404
-        return self.render_listing(
-            request, self.articles.filter(date_published__year=year), year=year
-        )
+        return self.render_listing(request, models.Q(date_published__year=year), year=year)
 
 
-class NewsArticlePage(VietnameseSlugMixin, Page):
+class NewsArticlePage(SearchablePage, VietnameseSlugMixin, Page):
     """A news article as Vietnamese news sites lay it out: lead, hero photo, body, source."""
+
+    search_type = "tin-tuc"
+    search_type_label = _("News")
+    search_date_field = "date_published"
 
     category = models.ForeignKey(
         NewsCategory,
@@ -235,44 +272,66 @@ class NewsArticlePage(VietnameseSlugMixin, Page):
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
 
-    def related_articles(self, limit=RELATED_ARTICLES):
-        """Articles chosen by the editor first, then the newest sharing a category or tag."""
-        chosen = [
-            link.page
-            for link in self.related_links.select_related("page").all()
-            if link.page.live and link.page.pk != self.pk
-        ][:limit]
-        if len(chosen) >= limit:
-            return chosen
-        siblings = (
-            NewsArticlePage.objects.live()
-            .public()
-            .filter(locale_id=self.locale_id)
-            .exclude(pk__in=[self.pk, *(page.pk for page in chosen)])
+    def related_articles(self, limit=RELATED_ARTICLES, tags=None):
+        """Articles chosen by the editor first, then the newest sharing a category or tag.
+
+        A fixed number of queries whatever the number of articles: the chosen ids, the
+        automatic ids (tags come in through a subquery, so no DISTINCT), then one fetch of
+        them all with their photos.
+        """
+        chosen_ids = [
+            pk
+            for pk in self.related_links.order_by("sort_order").values_list("page_id", flat=True)
+            if pk != self.pk
+        ]
+        articles = NewsArticlePage.objects.live().public()
+        if tags is None:
+            tag_ids = list(self.tags.values_list("pk", flat=True))
+        else:
+            tag_ids = [tag.pk for tag in tags]
+        same_topic = models.Q(
+            pk__in=ArticleTag.objects.filter(tag_id__in=tag_ids).values("content_object_id")
         )
-        tag_ids = list(self.tags.values_list("pk", flat=True))
-        same_topic = models.Q(tags__in=tag_ids) if tag_ids else models.Q(pk__in=[])
         if self.category_id:
             same_topic |= models.Q(category_id=self.category_id)
-        Image = get_image_model()
-        automatic = (
-            siblings.filter(same_topic)
-            .distinct()
-            .select_related("category")
-            .prefetch_related(
-                Prefetch(
-                    "hero_image",
-                    queryset=Image.objects.prefetch_renditions(*listing_renditions()),
-                )
-            )
-            .order_by("-date_published", "-pk")[: limit - len(chosen)]
+        # Enough to fill every place, even if no chosen article is live any more.
+        automatic_ids = list(
+            articles.filter(same_topic, locale_id=self.locale_id)
+            .exclude(pk__in=[self.pk, *chosen_ids])
+            .order_by("-date_published", "-pk")
+            .values_list("pk", flat=True)[:limit]
         )
-        return chosen + list(automatic)
+        found = with_listing_related(articles).in_bulk([*chosen_ids, *automatic_ids])
+        ordered = [found[pk] for pk in chosen_ids if pk in found]
+        ordered += [found[pk] for pk in automatic_ids if pk in found]
+        return ordered[:limit]
+
+    def approved_comments(self):
+        """Approved comments, oldest first, in one query; the others never show."""
+        return list(
+            self.comments.approved()
+            .only("pk", "article", "name", "text", "created_at")
+            .order_by("created_at", "pk")
+        )
+
+    def serve(self, request, *args, **kwargs):
+        # Readers post comments to the article's own URL; GET is served as usual.
+        if request.method == "POST":
+            from news.views import post_comment
+
+            return post_comment(request, self)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        context["tags"] = tags = list(self.tags.all())
+        context["related_articles"] = self.related_articles(tags=tags)
         context["news_index"] = self.get_parent().specific_deferred
+        context["comments"] = self.approved_comments()
+        if self.comments_enabled:
+            from news.forms import CommentForm
+
+            context["comment_form"] = CommentForm()
         return context
 
 

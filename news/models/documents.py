@@ -1,4 +1,5 @@
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,9 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import fold, slugify_vi
+from news import cache as news_cache
 
 DOCUMENTS_PER_PAGE = 20
 
@@ -72,18 +75,17 @@ class DocumentFilterForm(forms.Form):
 
     so = forms.CharField(label=_("Number"), required=False, max_length=60)
     loai = forms.ChoiceField(label=_("Type"), required=False)
-    co_quan = forms.ModelChoiceField(
-        label=_("Issued by"),
-        required=False,
-        queryset=IssuingBody.objects.all(),
-        to_field_name="slug",
-        empty_label=_("All issuing bodies"),
-    )
+    # By slug, from one query that both lists and checks them.
+    co_quan = forms.ChoiceField(label=_("Issued by"), required=False)
     nam = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loai"].choices = [("", _("All types")), *DocumentType.choices]
+        self.fields["co_quan"].choices = [
+            ("", _("All issuing bodies")),
+            *IssuingBody.objects.values_list("slug", "name"),
+        ]
         self.fields["nam"].choices = [("", _("All years"))] + [(y, y) for y in years]
 
 
@@ -112,11 +114,21 @@ class DocumentIndexPage(VietnameseSlugMixin, Page):
             .order_by("-date_issued", "-pk")
         )
 
+    def years(self, documents=None):
+        """Years that have documents, newest first: cached until the next publication,
+        since finding them reads every document."""
+        key = news_cache.key("document-years", self.pk)
+        years = cache.get(key)
+        if years is None:
+            documents = self.documents if documents is None else documents
+            years = [d.year for d in documents.dates("date_issued", "year", order="DESC")]
+            cache.set(key, years, news_cache.TIMEOUT)
+        return years
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         documents = self.documents
-        years = [d.year for d in documents.dates("date_issued", "year", order="DESC")]
-        form = DocumentFilterForm(request.GET or None, years=years)
+        form = DocumentFilterForm(request.GET or None, years=self.years(documents))
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             if data["so"]:
@@ -126,7 +138,7 @@ class DocumentIndexPage(VietnameseSlugMixin, Page):
             if data["loai"]:
                 documents = documents.filter(doc_type=data["loai"])
             if data["co_quan"]:
-                documents = documents.filter(issuer=data["co_quan"])
+                documents = documents.filter(issuer__slug=data["co_quan"])
             if data["nam"]:
                 documents = documents.filter(date_issued__year=data["nam"])
         paginator = Paginator(documents, DOCUMENTS_PER_PAGE)
@@ -143,8 +155,13 @@ class DocumentIndexPage(VietnameseSlugMixin, Page):
         return context
 
 
-class DocumentPage(VietnameseSlugMixin, Page):
+class DocumentPage(SearchablePage, VietnameseSlugMixin, Page):
     """An official document: its number, issuer, dates, status and files."""
+
+    search_type = "van-ban"
+    search_type_label = _("Official document")
+    search_date_field = "date_issued"
+    search_snippet_fields = ["summary", "body"]
 
     number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 135/KH-UBND"))
     number_normalised = models.CharField(max_length=60, editable=False, db_index=True)

@@ -109,7 +109,7 @@ def test_embedded_defaults_need_no_configuration():
     assert result.stdout.strip().splitlines()[-5:] == [
         "django.db.backends.sqlite3",
         "django.core.cache.backends.locmem.LocMemCache",
-        "wagtail.search.backends.database",
+        "khuyenhoc.search_backend",
         "django.core.mail.backends.console.EmailBackend",
         "django.core.files.storage.FileSystemStorage",
     ]

@@ -1,0 +1,113 @@
+"""Time the home page and a campaign page, uncached, with 10,000 articles.
+
+Usage: .venv/bin/python bench/campaigns.py [--articles 10000] [--requests 50]
+Builds a throwaway test database (SQLite in memory, or DATABASE_URL's server), loads the
+demo, adds the articles (a tenth of them tagged like the demo campaign, so its related news
+searches a large set), then prints the median and 95th percentile times and the queries.
+Target (issue 6): home and campaign pages under 30 ms median uncached.
+
+"Uncached" home page: the content version is bumped before every request, so each one
+renders the whole page; the cached row shows what anonymous readers get.
+Applications are not counted: forms_app offers no counting function yet, so the 100,000
+applications of the issue's target are not generated and live targets show no figure.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from bench.news import add_articles  # noqa: E402
+from campaigns.models import CampaignIndexPage, CampaignPage  # noqa: E402
+from home import cache as home_cache  # noqa: E402
+from news.models import ArticleTag, NewsArticlePage, NewsTag  # noqa: E402
+
+
+def tag_for_campaign():
+    """Tag one article in ten with the demo campaign's first tag."""
+    tag = NewsTag.objects.get(name="gia đình học tập")
+    ids = NewsArticlePage.objects.filter(slug__startswith="bai-viet-thu-").values_list(
+        "pk", flat=True
+    )
+    ArticleTag.objects.bulk_create(
+        [ArticleTag(content_object_id=pk, tag=tag) for pk in ids[::10]], batch_size=1000
+    )
+
+
+def measure(client, path, requests, before=None):
+    client.get(path)  # renditions and process-wide caches
+    timings = []
+    for _ in range(requests):
+        if before:
+            before()
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    return statistics.median(timings), p95, len(queries.captured_queries)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    try:
+        with open(os.devnull, "w") as devnull:
+            call_command("load_demo", stdout=devnull)
+        started = time.perf_counter()
+        add_articles(args.articles)
+        tag_for_campaign()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"data built in {time.perf_counter() - started:.1f} s")
+        campaign = CampaignPage.objects.get(slug="xay-dung-xa-hoi-hoc-tap-2023-2030")
+        index = CampaignIndexPage.objects.get(locale__language_code="vi")
+        client = Client()
+        rows = [
+            ("home, uncached", "/", home_cache.invalidate),
+            ("home, English, uncached", "/en/", home_cache.invalidate),
+            ("home, cached", "/", None),
+            ("campaign page", campaign.url, None),
+            ("campaign index", index.url, None),
+        ]
+        print(f"{'page':<26} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  path")
+        for label, path, before in rows:
+            median, p95, queries = measure(client, path, args.requests, before)
+            print(f"{label:<26} {median:>10.1f} {p95:>8.1f} {queries:>8}  {path[:50]}")
+        print(
+            f"database: {connection.vendor}; articles: {NewsArticlePage.objects.count()}; "
+            f"applications: not generated (no counting function in forms_app yet); "
+            f"requests per page: {args.requests}; load average: {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} CPUs"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from campaigns.models import Pledge
+
+
+class PledgeViewSet(SnippetViewSet):
+    """Pledges sent from campaign pages, for the association to follow up and export."""
+
+    model = Pledge
+    icon = "group"
+    menu_label = _("Pledges")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "organisation", "commune", "contact", "campaign", "created_at"]
+    list_filter = ["campaign"]
+    search_fields = ["name", "organisation", "commune", "contact"]
+    list_export = ["name", "organisation", "commune", "contact", "campaign", "created_at"]
+    export_filename = "dang-ky-huong-ung"
+    inspect_view_enabled = True
+    ordering = ["-created_at", "-pk"]
+
+
+register_snippet(PledgeViewSet)

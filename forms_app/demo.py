@@ -1,0 +1,253 @@
+"""Demo criteria sets (one per title, shaped like the public criteria, in our own words) and
+form pages under "Hồ sơ danh hiệu học tập". Running it again changes nothing."""
+
+from decimal import Decimal
+
+from forms_app.models import (
+    ApplicationFormPage,
+    ApplicationKind,
+    CriteriaSet,
+    Criterion,
+    LearningTitle,
+    RatingThreshold,
+)
+from home.models import HomePage, StandardPage
+
+PERIOD = "2026–2030"
+THRESHOLDS = [("Tốt", 85), ("Khá", 70), ("Trung bình", 50)]
+
+SETS = {
+    LearningTitle.CITIZEN: (
+        "Công dân học tập 2026–2030",
+        [
+            (
+                "1",
+                "Năng lực tự học",
+                40,
+                "Có kế hoạch học tập cá nhân\nTham gia lớp học, sinh hoạt chuyên đề\n"
+                "Đọc sách, báo thường xuyên\nVận dụng điều đã học vào công việc",
+                "Giấy chứng nhận, ảnh buổi học",
+            ),
+            (
+                "2",
+                "Năng lực ứng dụng công nghệ thông tin",
+                40,
+                "Dùng điện thoại thông minh, Internet để học\nSử dụng dịch vụ công trực tuyến\n"
+                "Giữ an toàn thông tin cá nhân\nChia sẻ kiến thức trên mạng có trách nhiệm",
+                "Ảnh chụp màn hình khóa học trực tuyến",
+            ),
+            (
+                "3",
+                "Năng lực sáng tạo và quan hệ xã hội",
+                20,
+                "Tham gia hoạt động cộng đồng\nGiúp người khác cùng học",
+                "Xác nhận của thôn, tổ dân phố",
+            ),
+        ],
+    ),
+    LearningTitle.FAMILY: (
+        "Gia đình học tập 2026–2030",
+        [
+            (
+                "1",
+                "Trẻ em trong độ tuổi đi học đều được đến trường, học tập tiến bộ",
+                30,
+                "Không có con em bỏ học\nCó con em đạt danh hiệu học sinh giỏi, tiên tiến",
+                "Giấy khen, sổ liên lạc",
+            ),
+            (
+                "2",
+                "Người lớn trong gia đình thường xuyên học tập",
+                30,
+                "Tham gia lớp tại Trung tâm học tập cộng đồng\nHọc nghề, học chuyển giao kỹ thuật",
+                "Giấy chứng nhận, ảnh buổi học",
+            ),
+            (
+                "3",
+                "Điều kiện học tập của gia đình",
+                20,
+                "Có góc học tập, tủ sách\nCó thiết bị kết nối Internet",
+                "Ảnh góc học tập",
+            ),
+            (
+                "4",
+                "Hiệu quả học tập: kinh tế ổn định, gia đình văn hóa",
+                20,
+                "",
+                "Xác nhận của thôn, tổ dân phố",
+            ),
+        ],
+    ),
+    LearningTitle.CLAN: (
+        "Dòng họ học tập 2026–2030",
+        [
+            (
+                "1",
+                "Phong trào học tập trong dòng họ",
+                35,
+                "Có ban khuyến học của dòng họ\nCó quy ước khuyến học",
+                "Quy ước, biên bản họp họ",
+            ),
+            (
+                "2",
+                "Quỹ khuyến học của dòng họ",
+                30,
+                "Quỹ được duy trì, công khai thu chi",
+                "Sổ quỹ, danh sách khen thưởng",
+            ),
+            (
+                "3",
+                "Kết quả học tập của các thành viên",
+                35,
+                "Tỷ lệ gia đình học tập trong dòng họ",
+                "Danh sách gia đình học tập",
+            ),
+        ],
+    ),
+    LearningTitle.COMMUNITY: (
+        "Cộng đồng học tập 2026–2030",
+        [
+            (
+                "1",
+                "Sự lãnh đạo, chỉ đạo xây dựng cộng đồng học tập",
+                30,
+                "Có kế hoạch hằng năm\nCó ban chỉ đạo",
+                "Kế hoạch, quyết định",
+            ),
+            (
+                "2",
+                "Nguồn lực cho học tập",
+                30,
+                "Nhà văn hóa, tủ sách cộng đồng\nQuỹ khuyến học của thôn",
+                "Ảnh, sổ quỹ",
+            ),
+            (
+                "3",
+                "Hoạt động của các thiết chế học tập",
+                40,
+                "Các lớp tại Trung tâm học tập cộng đồng\nTỷ lệ gia đình, dòng họ học tập",
+                "Danh sách lớp học, báo cáo",
+            ),
+        ],
+    ),
+    LearningTitle.UNIT: (
+        "Đơn vị học tập 2026–2030",
+        [
+            (
+                "1",
+                "Điều kiện xây dựng đơn vị học tập",
+                30,
+                "Kế hoạch học tập của đơn vị\nThời gian, kinh phí cho học tập",
+                "Kế hoạch, quy chế",
+            ),
+            (
+                "2",
+                "Kết quả học tập của cán bộ, nhân viên",
+                30,
+                "Tỷ lệ người hoàn thành bồi dưỡng\nỨng dụng công nghệ thông tin",
+                "Danh sách, chứng chỉ",
+            ),
+            ("3", "Tác động của học tập đến kết quả công việc", 40, "", "Báo cáo tổng kết năm"),
+        ],
+    ),
+}
+
+PAGE_SLUGS = {
+    LearningTitle.CITIZEN: "cong-dan-hoc-tap",
+    LearningTitle.FAMILY: "gia-dinh-hoc-tap",
+    LearningTitle.CLAN: "dong-ho-hoc-tap",
+    LearningTitle.COMMUNITY: "cong-dong-hoc-tap",
+    LearningTitle.UNIT: "don-vi-hoc-tap",
+}
+
+PRIVACY = (
+    "<p>Hội Khuyến học tỉnh An Bình xử lý thông tin trong hồ sơ (họ tên, năm sinh, địa chỉ, số "
+    "điện thoại, thư điện tử, thông tin thành viên và minh chứng) chỉ để xét công nhận danh hiệu "
+    "học tập và thống kê phong trào, theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân.</p>"
+    "<p>Tệp minh chứng được lưu riêng, chỉ cán bộ xét duyệt của xã và của tỉnh được xem. Tên "
+    "gia đình, đơn vị chỉ được công bố trong danh sách công nhận khi bạn đồng ý. Bạn có thể đề "
+    "nghị xem, sửa hoặc xóa dữ liệu của mình bằng cách liên hệ văn phòng Hội.</p>"
+)
+
+
+def load(command):
+    sets = {title: _criteria_set(command, title, *content) for title, content in SETS.items()}
+    home = HomePage.objects.filter(locale__language_code="vi").first()
+    if home is None:
+        return
+    index = home.get_children().filter(slug="ho-so-danh-hieu").first()
+    if index is None:
+        index = StandardPage(
+            title="Hồ sơ danh hiệu học tập",
+            slug="ho-so-danh-hieu",
+            intro="Đăng ký và đề nghị công nhận các danh hiệu học tập trực tuyến.",
+            show_in_menus=True,
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+        command.report("forms: index page")
+    for title, criteria_set in sets.items():
+        name = SETS[title][0].removesuffix(f" {PERIOD}")
+        _form_page(
+            command,
+            index,
+            PAGE_SLUGS[title],
+            f"Đề nghị công nhận {name[0].lower()}{name[1:]}",
+            title,
+            ApplicationKind.RECOGNITION,
+            criteria_set,
+        )
+    _form_page(
+        command,
+        index,
+        "dang-ky-gia-dinh-hoc-tap",
+        "Đăng ký xây dựng gia đình học tập",
+        LearningTitle.FAMILY,
+        ApplicationKind.REGISTRATION,
+        None,
+    )
+
+
+def _criteria_set(command, title, name, criteria):
+    existing = CriteriaSet.objects.filter(title=title, period=PERIOD).order_by("version").first()
+    if existing is not None:
+        return existing
+    criteria_set = CriteriaSet.objects.create(title=title, name=name, period=PERIOD)
+    for order, (code, description, max_points, subs, hint) in enumerate(criteria):
+        Criterion.objects.create(
+            criteria_set=criteria_set,
+            sort_order=order,
+            code=code,
+            description=description,
+            max_points=Decimal(max_points),
+            sub_criteria=subs,
+            evidence_hint=hint,
+        )
+    for order, (label, min_points) in enumerate(THRESHOLDS):
+        RatingThreshold.objects.create(
+            criteria_set=criteria_set, sort_order=order, label=label, min_points=min_points
+        )
+    command.report(f"forms: criteria set {name}")
+    return criteria_set
+
+
+def _form_page(command, parent, slug, title, learning_title, kind, criteria_set):
+    if parent.get_children().filter(slug=slug).exists():
+        return
+    intro = (
+        "<p>Điền hồ sơ trên điện thoại trong khoảng 10 phút. Bạn có thể lưu bản nháp và quay "
+        "lại sau bằng đường liên kết riêng.</p>"
+    )
+    page = ApplicationFormPage(
+        title=title,
+        slug=slug,
+        learning_title=learning_title,
+        kind=kind,
+        criteria_set=criteria_set,
+        intro=intro,
+        privacy_notice=PRIVACY,
+        thank_you_text="<p>Hội Khuyến học xã sẽ xem xét hồ sơ và báo kết quả qua mã theo dõi.</p>",
+    )
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    command.report(f"forms: page {title}")

@@ -1,0 +1,39 @@
+"""E-mails to applicants, sent as background tasks (immediately in development)."""
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+
+@task()
+def send_confirmation(application_id):
+    from forms_app.models import Application
+
+    application = Application.objects.select_related("page", "commune").get(pk=application_id)
+    if not application.email:
+        return
+    with translation.override("vi"):
+        send_mail(
+            _("Your application %(code)s has been received") % {"code": application.code},
+            render_to_string("forms_app/email/confirmation.txt", {"application": application}),
+            None,
+            [application.email],
+        )
+
+
+@task()
+def send_draft_link(draft_id, url):
+    from forms_app.models import ApplicationDraft
+
+    draft = ApplicationDraft.objects.select_related("page").filter(pk=draft_id).first()
+    if draft is None or not draft.email:
+        return
+    with translation.override("vi"):
+        send_mail(
+            _("Your draft application: the link to continue"),
+            render_to_string("forms_app/email/draft_link.txt", {"draft": draft, "url": url}),
+            None,
+            [draft.email],
+        )

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from forms_app.models import CriteriaSet
+
+
+class CriteriaSetForm(WagtailAdminModelForm):
+    """Refuses any change to a set that applications already use: their scores rest on it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.is_locked:
+            changed = self.has_changed() or any(
+                formset.has_changed() for formset in self.formsets.values()
+            )
+            if changed:
+                raise self.locked_error()
+        return cleaned
+
+    def locked_error(self):
+        from django.core.exceptions import ValidationError
+
+        return ValidationError(
+            _(
+                "Applications already use this criteria set, so it can no longer be changed. "
+                'Use "New version" to make an editable copy.'
+            ),
+            code="locked",
+        )
+
+
+CriteriaSet.base_form_class = CriteriaSetForm
+
+
+class CriteriaSetViewSet(SnippetViewSet):
+    model = CriteriaSet
+    icon = "list-ol"
+    menu_label = gettext_lazy("Criteria sets")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["__str__", "title", "period", "version", "created_at"]
+    list_filter = ["title"]
+    search_fields = ["name", "period"]
+
+
+register_snippet(CriteriaSetViewSet)
+
+
+@require_POST
+def new_version(request, pk):
+    if not request.user.has_perm("forms_app.add_criteriaset"):
+        raise PermissionDenied
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    copy = criteria_set.copy_as_new_version()
+    messages.success(request, _("New version made; edit it and choose it on the form pages."))
+    return redirect(reverse("wagtailsnippets_forms_app_criteriaset:edit", args=[copy.pk]))
+
+
+@hooks.register("register_admin_urls")
+def admin_urls():
+    return [
+        path(
+            "criteria-sets/<int:pk>/new-version/",
+            new_version,
+            name="forms_app_criteriaset_new_version",
+        )
+    ]

@@ -1,0 +1,43 @@
+"""PostgreSQL only: a text search configuration that ignores Vietnamese diacritics.
+
+"khuyenhoc_vi" is "simple" (no stemming: Vietnamese words are syllables) with
+``unaccent`` first, so "khuyen hoc" matches "khuyến học". Pages also index a folded
+copy of their text (khuyenhoc/search.py), so search works even where ``unaccent``'s
+rules differ. Other databases skip this migration.
+"""
+
+from django.db import migrations
+
+CONFIG = "khuyenhoc_vi"
+
+CREATE = f"""
+CREATE EXTENSION IF NOT EXISTS unaccent;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
+        CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = simple);
+    END IF;
+END
+$$;
+ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+    WITH unaccent, simple;
+"""
+
+DROP = f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG};"
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("home", "0003_home_blocks")]
+
+    operations = [migrations.RunPython(create, drop, elidable=False)]

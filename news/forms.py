@@ -1,0 +1,42 @@
+import ipaddress
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from khuyenhoc.antispam import SpamProtectionMixin
+from news.models import Comment
+from news.models.comments import COMMENT_MAX_LENGTH, USER_AGENT_MAX_LENGTH
+
+
+class CommentForm(SpamProtectionMixin, forms.ModelForm):
+    """What a reader sends under an article; the rest (article, address) is set by the view."""
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "text"]
+        labels = {"name": _("Your name"), "email": _("E-mail (optional)")}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "text": forms.Textarea(attrs={"rows": 5, "maxlength": COMMENT_MAX_LENGTH}),
+        }
+
+    def save_for(self, article, request):
+        comment = self.save(commit=False)
+        comment.article = article
+        comment.ip_address = sender_address(request)
+        comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+        comment.save()
+        return comment
+
+
+def sender_address(request):
+    """The address the rate limit counts (``RATELIMIT_IP_META_KEY`` behind a proxy), if valid."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    value = request.META.get(key if isinstance(key, str) and "." not in key else "REMOTE_ADDR")
+    candidate = (value or "").split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None

@@ -1,0 +1,139 @@
+"""Pledging to take part ("Đăng ký hưởng ứng") through the form on a campaign page."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+from freezegun import freeze_time
+
+from campaigns.models import Pledge, normalise_contact
+from tests.forms import form_values
+
+
+def pledge_data(client, campaign, **entries):
+    """The form as the page renders it, filled in, sent a minute after it was shown."""
+    with freeze_time(timezone.now() - datetime.timedelta(minutes=1)):
+        html = client.get(campaign.url).content.decode()
+    data = form_values(html, "#pledge form")
+    data.update(
+        {
+            "name": "Phạm Thị Lan",
+            "organisation": "Gia đình bà Phạm Thị Lan",
+            "commune": "xã Vũ Thư",
+            "contact": "0901 234 567",
+            **entries,
+        }
+    )
+    return data
+
+
+@pytest.mark.django_db
+def test_valid_pledge_is_stored_and_counted(client, ongoing):
+    before = Pledge.objects.filter(campaign=ongoing).count()
+    response = client.post(ongoing.url, pledge_data(client, ongoing))
+    assert response.status_code == 302
+    assert response["Location"] == ongoing.url + "#pledge"
+    pledge = Pledge.objects.get(campaign=ongoing, contact_normalised="0901234567")
+    assert (pledge.name, pledge.commune) == ("Phạm Thị Lan", "xã Vũ Thư")
+    page = BeautifulSoup(client.get(ongoing.url).content.decode(), "html.parser")
+    assert str(before + 1) in page.select_one(".pledge-count").text
+    assert page.select_one("#pledge .alert-success") is not None
+
+
+@pytest.mark.django_db
+def test_invalid_pledge_keeps_the_entries(client, ongoing):
+    data = pledge_data(client, ongoing, name="", contact="12ab")
+    response = client.post(ongoing.url, data)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    assert page.select_one("#id_commune")["value"] == "xã Vũ Thư"
+    assert page.select_one("#id_organisation")["value"] == "Gia đình bà Phạm Thị Lan"
+    assert page.select(".invalid-feedback")
+    assert not Pledge.objects.filter(commune="xã Vũ Thư").exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_pledge_gets_a_clear_message(client, ongoing):
+    # The demo already has "0912 345 678"; the same number written another way is refused.
+    response = client.post(ongoing.url, pledge_data(client, ongoing, contact="+84 912.345.678"))
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    error = page.select_one("#id_contact").find_next(class_="invalid-feedback")
+    assert error is not None and error.text.strip()
+    assert Pledge.objects.filter(campaign=ongoing, contact_normalised="0912345678").count() == 1
+    # The same e-mail address in other letters too.
+    response = client.post(
+        ongoing.url, pledge_data(client, ongoing, contact="Hoa.Tran@Example.org")
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_same_contact_may_pledge_to_another_campaign(client, past):
+    response = client.post(past.url, pledge_data(client, past, contact="0912 345 678"))
+    assert response.status_code == 302
+    assert Pledge.objects.filter(campaign=past).count() == 1
+
+
+@pytest.mark.django_db
+def test_too_fast_and_honeypot_are_refused(client, ongoing):
+    with freeze_time(timezone.now()):  # sent the instant it was shown
+        html = client.get(ongoing.url).content.decode()
+        data = form_values(html, "#pledge form")
+        data.update(name="Bot", commune="x", contact="0901234567")
+        assert client.post(ongoing.url, data).status_code == 400
+    data = pledge_data(client, ongoing, website="http://spam.example")
+    assert client.post(ongoing.url, data).status_code == 400
+    assert not Pledge.objects.filter(contact_normalised="0901234567").exists()
+
+
+@pytest.mark.django_db
+def test_rate_limit(client, ongoing, settings):
+    settings.PUBLIC_FORM_RATES = {**settings.PUBLIC_FORM_RATES, "pledges": "2/h"}
+    for number in range(2):
+        data = pledge_data(client, ongoing, contact=f"090100000{number}")
+        assert client.post(ongoing.url, data).status_code == 302
+    data = pledge_data(client, ongoing, contact="0901000009")
+    response = client.post(ongoing.url, data)
+    assert response.status_code == 429
+    assert not Pledge.objects.filter(contact_normalised="0901000009").exists()
+
+
+@pytest.mark.django_db
+def test_pledges_on_the_english_page_belong_to_the_campaign(client, ongoing, admin_user):
+    """A translation shares the original's pledges: one count, one duplicate check."""
+    from wagtail.models import Locale
+
+    en = Locale.objects.get(language_code="en")
+    index_en = ongoing.get_parent().specific.copy_for_translation(en, copy_parents=True)
+    index_en.save_revision().publish()
+    english = ongoing.copy_for_translation(en)
+    english.save_revision().publish()
+    english.refresh_from_db()
+    response = client.post(english.url, pledge_data(client, english, contact="0909090909"))
+    assert response.status_code == 302
+    assert Pledge.objects.get(contact_normalised="0909090909").campaign_id == ongoing.pk
+    response = client.post(english.url, pledge_data(client, english, contact="0912345678"))
+    assert response.status_code == 400
+
+
+def test_contacts_are_normalised():
+    assert normalise_contact("+84 912.345.678") == "0912345678"
+    assert normalise_contact("84912345678") == "0912345678"
+    assert normalise_contact(" 0912-345-678 ") == "0912345678"
+    assert normalise_contact("Hoa.Tran@Example.org") == "hoa.tran@example.org"
+
+
+@pytest.mark.django_db
+def test_pledges_in_the_admin(admin_client, ongoing):
+    response = admin_client.get("/admin/snippets/campaigns/pledge/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Văn Bình" in html and "xã Tiền Hải" in html
+    export = admin_client.get("/admin/snippets/campaigns/pledge/?export=csv")
+    assert export.status_code == 200
+    assert "Trần Thị Hoa" in b"".join(export.streaming_content).decode()
+    response = admin_client.get("/admin/snippets/campaigns/pledge/", {"q": "Lê Minh"})
+    assert "Lê Minh Đức" in response.content.decode()
+    assert "Nguyễn Văn Bình" not in response.content.decode()
