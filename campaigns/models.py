@@ -35,7 +35,13 @@ from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.antispam import rate_limited, too_many_requests
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
-from news.models.articles import listing_renditions
+from khuyenhoc.search import SearchablePage
+from news.models.articles import (
+    chosen_then_newest,
+    in_locale,
+    listing_renditions,
+    tagged_with,
+)
 
 RELATED_NEWS = 4
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
@@ -124,8 +130,17 @@ class CampaignIndexPage(VietnameseSlugMixin, Page):
         return context
 
 
-class CampaignPage(VietnameseSlugMixin, Page):
+class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
     """One emulation campaign: its slogan, period, who launched it, goals and targets."""
+
+    search_type = "phong-trao"
+    search_type_label = _("Campaign")
+    search_date_field = "launched_on"
+
+    @property
+    def search_date(self):
+        # Campaigns without a launch date sort by publication, as the search query does.
+        return self.launched_on or self.first_published_at
 
     slogan = models.CharField(_("slogan"), max_length=255, blank=True)
     start_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
@@ -256,32 +271,17 @@ class CampaignPage(VietnameseSlugMixin, Page):
     # Related content -------------------------------------------------------------
 
     def related_news(self, limit=RELATED_NEWS):
-        """Articles chosen by editors first, then the newest sharing one of the campaign's tags."""
+        """Articles chosen by editors first, then the newest sharing one of the campaign's
+        tags: ids first, then one load, as an article's related articles."""
         from news.models import NewsArticlePage
 
-        Image = get_image_model()
-        image_prefetch = Prefetch(
-            "hero_image", queryset=Image.objects.prefetch_renditions(*listing_renditions())
-        )
         chosen_ids = [link.page_id for link in self.news_links.all()]
-        articles = NewsArticlePage.objects.live().public().select_related("category")
-        chosen = []
-        if chosen_ids:
-            by_id = articles.prefetch_related(image_prefetch).in_bulk(chosen_ids)
-            chosen = [by_id[pk] for pk in chosen_ids if pk in by_id][:limit]
-        if len(chosen) >= limit:
-            return chosen
+        articles = NewsArticlePage.objects.live().public()
         tag_ids = [tag.pk for tag in self.news_tags.all()]
+        automatic = in_locale(articles.filter(tagged_with(tag_ids)), self.locale_id)
         if not tag_ids:
-            return chosen
-        automatic = (
-            articles.filter(locale_id=self.locale_id, tagged_items__tag_id__in=tag_ids)
-            .exclude(pk__in=[article.pk for article in chosen])
-            .distinct()
-            .prefetch_related(image_prefetch)
-            .order_by("-date_published", "-pk")[: limit - len(chosen)]
-        )
-        return chosen + list(automatic)
+            automatic = automatic.none()
+        return chosen_then_newest(articles, chosen_ids, automatic, limit)
 
     def related_documents(self):
         from news.models import DocumentPage
@@ -318,6 +318,7 @@ class CampaignPage(VietnameseSlugMixin, Page):
         live.attach_live_values(targets)
         context.update(
             targets=targets,
+            commune_results=live.results_by_commune(targets),
             related_news=self.related_news(),
             related_documents=self.related_documents(),
             application_forms=self.application_forms(),
@@ -433,11 +434,24 @@ class Target(TranslatableMixin, Orderable):
     live_year_to = models.PositiveSmallIntegerField(
         _("to year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    live_area = models.CharField(
-        _("area"),
-        max_length=255,
+    # The area counted: a commune, else a province, else every application received.
+    live_province = models.ForeignKey(
+        "forms_app.Province",
+        verbose_name=_("province"),
+        null=True,
         blank=True,
-        help_text=_("A commune, or empty for the whole province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty to count every province"),
+    )
+    live_commune = models.ForeignKey(
+        "forms_app.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty to count the whole province"),
     )
 
     panels = [
@@ -458,16 +472,18 @@ class Target(TranslatableMixin, Orderable):
                 FieldPanel("live_title"),
                 FieldPanel("live_year_from"),
                 FieldPanel("live_year_to"),
-                FieldPanel("live_area"),
             ],
             heading=_("Counted from applications"),
+        ),
+        FieldRowPanel(
+            [FieldPanel("live_province"), FieldPanel("live_commune")],
+            heading=_("Area counted"),
         ),
     ]
 
     translatable_fields = [
         TranslatableField("indicator"),
         TranslatableField("achieved_source"),
-        TranslatableField("live_area"),
         SynchronizedField("unit"),
         SynchronizedField("baseline"),
         SynchronizedField("target_value"),
@@ -478,6 +494,8 @@ class Target(TranslatableMixin, Orderable):
         SynchronizedField("live_title"),
         SynchronizedField("live_year_from"),
         SynchronizedField("live_year_to"),
+        SynchronizedField("live_province"),
+        SynchronizedField("live_commune"),
     ]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
@@ -502,6 +520,12 @@ class Target(TranslatableMixin, Orderable):
                 and self.live_year_to < self.live_year_from
             ):
                 errors["live_year_to"] = _("The last year cannot be before the first year.")
+            if self.live_commune_id:
+                province_id = self.live_commune.province_id
+                if self.live_province_id and self.live_province_id != province_id:
+                    errors["live_commune"] = _("This commune is not in the chosen province.")
+                else:
+                    self.live_province_id = province_id
         if errors:
             raise ValidationError(errors)
 

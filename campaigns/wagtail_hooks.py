@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -23,3 +24,11 @@ class PledgeViewSet(SnippetViewSet):
 
 
 register_snippet(PledgeViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_commune_chooser():
+    """Targets count a commune: editors search for it instead of scrolling 3,321 names."""
+    from forms_app.choosers import commune_chooser_viewset
+
+    return commune_chooser_viewset

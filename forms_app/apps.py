@@ -22,3 +22,6 @@ class FormsAppConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_units, sender=self, dispatch_uid="forms_app_sync_units")
+        from forms_app import stats
+
+        stats.connect()

@@ -1,11 +1,18 @@
 """Demo criteria sets (one per title, shaped like the public criteria, in our own words) and
 form pages under "Hồ sơ danh hiệu học tập". Running it again changes nothing."""
 
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import timezone
+
 from forms_app.models import (
+    Application,
     ApplicationFormPage,
     ApplicationKind,
+    ApplicationStatus,
+    Commune,
     CriteriaSet,
     Criterion,
     LearningTitle,
@@ -206,6 +213,124 @@ def load(command):
         ApplicationKind.REGISTRATION,
         None,
     )
+    # Tests start from an empty table of applications (settings.test turns this off).
+    if getattr(settings, "DEMO_RECOGNISED_APPLICATIONS", True):
+        load_recognised_applications(command)
+
+
+# Recognised applications, so the running campaign's live target counts something:
+# (token, title, commune code, applicant, hamlet, recognised on, status).
+RECOGNISED = [
+    (
+        "demo-gd-1",
+        LearningTitle.FAMILY,
+        "12688",
+        "Gia đình ông Phạm Văn Hòa",
+        "Thôn Đông",
+        "2026-06-12",
+        "approved",
+    ),
+    (
+        "demo-gd-2",
+        LearningTitle.FAMILY,
+        "12688",
+        "Gia đình bà Vũ Thị Lan",
+        "Thôn Đông",
+        "2026-06-12",
+        "approved",
+    ),
+    (
+        "demo-gd-3",
+        LearningTitle.FAMILY,
+        "12688",
+        "Gia đình ông Đỗ Minh Tâm",
+        "Thôn Nam",
+        "2026-06-12",
+        "approved",
+    ),
+    (
+        "demo-gd-4",
+        LearningTitle.FAMILY,
+        "12970",
+        "Gia đình ông Bùi Văn Sơn",
+        "Thôn Trung",
+        "2026-07-03",
+        "approved",
+    ),
+    (
+        "demo-gd-5",
+        LearningTitle.FAMILY,
+        "12970",
+        "Gia đình bà Ngô Thị Mai",
+        "Thôn Trung",
+        "2026-07-03",
+        "approved",
+    ),
+    (
+        "demo-gd-6",
+        LearningTitle.FAMILY,
+        "12472",
+        "Gia đình ông Trịnh Quang Vinh",
+        "Tổ dân phố 2",
+        "2026-09-20",
+        "approved",
+    ),
+    (
+        "demo-dh-1",
+        LearningTitle.CLAN,
+        "12472",
+        "Dòng họ Trịnh thôn Bắc",
+        "Thôn Bắc",
+        "2026-09-20",
+        "approved",
+    ),
+    (
+        "demo-gd-7",
+        LearningTitle.FAMILY,
+        "12472",
+        "Gia đình bà Lưu Thị Hạnh",
+        "Tổ dân phố 3",
+        None,
+        "in_review",
+    ),
+]
+
+
+def load_recognised_applications(command):
+    communes = Commune.objects.in_bulk({row[2] for row in RECOGNISED})
+    pages = {
+        page.learning_title: page for page in ApplicationFormPage.objects.filter(kind="recognition")
+    }
+    added = 0
+    for token, title, commune_code, name, hamlet, recognised_on, status in RECOGNISED:
+        commune = communes.get(commune_code)
+        page = pages.get(title)
+        if (
+            commune is None
+            or page is None
+            or Application.objects.filter(submission_token=token).exists()
+        ):
+            continue
+        Application.objects.create(
+            submission_token=token,
+            page=page,
+            learning_title=title,
+            kind=ApplicationKind.RECOGNITION,
+            criteria_set=page.criteria_set,
+            status=ApplicationStatus(status),
+            applicant_name=name,
+            phone="0912000000",
+            province_id=commune.province_id,
+            commune=commune,
+            hamlet=hamlet,
+            consent_at=timezone.now(),
+            privacy_notice_text=PRIVACY,
+            submitted_at=timezone.make_aware(datetime.datetime(2026, 5, 4, 9, 0)),
+            recognised_on=datetime.date.fromisoformat(recognised_on) if recognised_on else None,
+        )
+        added += 1
+    if added:
+        command.report(f"forms: {added} demo applications")
 
 
 def _criteria_set(command, title, name, criteria):
@@ -231,6 +356,16 @@ def _criteria_set(command, title, name, criteria):
     return criteria_set
 
 
+DESCRIPTIONS = {
+    ApplicationKind.REGISTRATION: (
+        "Đăng ký đầu năm: nêu mục tiêu học tập của năm để được theo dõi, hỗ trợ."
+    ),
+    ApplicationKind.RECOGNITION: (
+        "Đề nghị công nhận cuối năm: tự chấm điểm theo bộ tiêu chí và đính kèm minh chứng."
+    ),
+}
+
+
 def _form_page(command, parent, slug, title, learning_title, kind, criteria_set):
     if parent.get_children().filter(slug=slug).exists():
         return
@@ -247,6 +382,7 @@ def _form_page(command, parent, slug, title, learning_title, kind, criteria_set)
         intro=intro,
         privacy_notice=PRIVACY,
         thank_you_text="<p>Hội Khuyến học xã sẽ xem xét hồ sơ và báo kết quả qua mã theo dõi.</p>",
+        search_description=DESCRIPTIONS[kind],
     )
     parent.add_child(instance=page)
     page.save_revision().publish()

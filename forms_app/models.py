@@ -67,6 +67,15 @@ class ApplicationStatus(models.TextChoices):
     PROPOSED_REJECTION = "proposed_rejection", _("Proposed for rejection")
     APPROVED = "approved", _("Recognised")
     REJECTED = "rejected", _("Not recognised")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+
+
+# No decision yet: the applicant may still withdraw.
+FINAL_STATUSES = {
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.WITHDRAWN,
+}
 
 
 def new_token():
@@ -479,13 +488,21 @@ class Application(models.Model):
     consent_at = models.DateTimeField(_("consent given at"))
     privacy_notice_text = models.TextField(_("privacy notice agreed to"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    # The year a recognition counts for in campaigns and statistics; the review workflow
+    # records the decision's date, and saving a recognised application without one
+    # takes the day it was saved.
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["commune", "status"])]
+        indexes = [
+            models.Index(fields=["commune", "status"]),
+            # Live campaign targets and the public figures count recognised applications.
+            models.Index(fields=["status", "learning_title", "recognised_on"]),
+        ]
 
     def __str__(self):
         return f"{self.code} – {self.applicant_name}"
@@ -495,7 +512,25 @@ class Application(models.Model):
             prefix = CODE_PREFIXES[self.learning_title]
             year = timezone.localdate(self.submitted_at or timezone.now()).year
             self.code = CodeSequence.next_code(prefix, year)
+        if self.status == ApplicationStatus.APPROVED and self.recognised_on is None:
+            self.recognised_on = timezone.localdate()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "recognised_on"}
         super().save(*args, **kwargs)
+
+    def tracking_path(self):
+        """The private link: the code says which application, the secret proves the holder."""
+        from django.urls import reverse
+
+        return reverse("forms_app:track_detail", args=[self.code, self.secret])
+
+    @property
+    def awaits_reply(self):
+        return self.status == ApplicationStatus.INFO_REQUESTED
+
+    @property
+    def can_withdraw(self):
+        return self.status not in FINAL_STATUSES
 
 
 class ApplicationMember(models.Model):
@@ -541,11 +576,25 @@ class SelfAssessment(models.Model):
 
 
 class ApplicationEvent(models.Model):
-    """One step of the timeline: who moved the application where, and when."""
+    """One step of the timeline: who moved the application where, and when.
+
+    The applicant's tracking page shows the ``public`` events with their status, date and
+    ``message``; ``note`` and ``by_user`` stay with the reviewers, whatever the flag says.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=30, choices=ApplicationStatus.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("For reviewers only"))
+    message = models.TextField(
+        _("message to the applicant"),
+        blank=True,
+        help_text=_("Shown on the tracking page, e.g. what information is missing"),
+    )
+    public = models.BooleanField(
+        _("shown to the applicant"),
+        default=True,
+        help_text=_("Untick for steps that only concern reviewers"),
+    )
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

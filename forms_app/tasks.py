@@ -8,16 +8,23 @@ from django_tasks import task
 
 
 @task()
-def send_confirmation(application_id):
+def send_confirmation(application_id, tracking_url=""):
+    from django.conf import settings
+
     from forms_app.models import Application
 
     application = Application.objects.select_related("page", "commune").get(pk=application_id)
     if not application.email:
         return
+    # The view passes the link as the visitor saw the site; without it, the configured base.
+    tracking_url = tracking_url or settings.WAGTAILADMIN_BASE_URL + application.tracking_path()
     with translation.override("vi"):
         send_mail(
             _("Your application %(code)s has been received") % {"code": application.code},
-            render_to_string("forms_app/email/confirmation.txt", {"application": application}),
+            render_to_string(
+                "forms_app/email/confirmation.txt",
+                {"application": application, "tracking_url": tracking_url},
+            ),
             None,
             [application.email],
         )

@@ -174,7 +174,8 @@ def application_form(request, page, draft_token=None):
             return redirect(_sent_url(page, request, token))
         raise
     if application.email:
-        transaction.on_commit(lambda: send_confirmation.enqueue(application.pk))
+        url = request.build_absolute_uri(application.tracking_path())
+        transaction.on_commit(lambda: send_confirmation.enqueue(application.pk, url))
     return redirect(_sent_url(page, request, token))
 
 
@@ -341,7 +342,12 @@ def application_sent(request, page, token):
     return render(
         request,
         "forms_app/application_sent.html",
-        {"page": page, "self": page, "application": application},
+        {
+            "page": page,
+            "self": page,
+            "application": application,
+            "tracking_url": request.build_absolute_uri(application.tracking_path()),
+        },
     )
 
 

@@ -10,9 +10,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import Subquery
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.models import Locale
 
 from khuyenhoc.blocks import BaseStreamBlock
 
@@ -58,36 +60,29 @@ def _count_block(default, maximum=12):
 def _items_for_page(queryset, page, count):
     """Up to ``count`` items in the page's language; in the site's main language when the
     page's has none yet (English readers then see the Vietnamese items, marked as such)."""
+    from news.models.articles import in_locale as _in_locale
+
+    main_locale = Subquery(
+        Locale.objects.filter(language_code=settings.LANGUAGE_CODE).values("pk")[:1]
+    )
     locale_id = getattr(page, "locale_id", None)
     if locale_id is None:
-        return list(queryset.filter(locale__language_code=settings.LANGUAGE_CODE)[:count]), None
-    items = list(queryset.filter(locale_id=locale_id)[:count])
+        return list(_in_locale(queryset, main_locale)[:count]), None
+    items = list(_in_locale(queryset, locale_id)[:count])
     # Pages are served in their own language, so the active one tells the page's.
     if items or get_language() == settings.LANGUAGE_CODE:
         return items, None
-    fallback = list(queryset.filter(locale__language_code=settings.LANGUAGE_CODE)[:count])
+    fallback = list(_in_locale(queryset, main_locale)[:count])
     return fallback, (settings.LANGUAGE_CODE if fallback else None)
 
 
 def _articles():
     """Live articles, newest first, with the renditions the article card shows."""
-    from django.db.models import Prefetch
-    from wagtail.images import get_image_model
-
-    from news.models.articles import listing_renditions
+    from news.models.articles import with_listing_related
 
     NewsArticlePage = apps.get_model("news", "NewsArticlePage")
-    Image = get_image_model()
-    return (
-        NewsArticlePage.objects.live()
-        .public()
-        .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "hero_image", queryset=Image.objects.prefetch_renditions(*listing_renditions())
-            )
-        )
-        .order_by("-date_published", "-pk")
+    return with_listing_related(NewsArticlePage.objects.live().public()).order_by(
+        "-date_published", "-pk"
     )
 
 
@@ -185,17 +180,34 @@ class FigureBlock(blocks.StructBlock):
 
 
 class KeyFiguresBlock(blocks.StructBlock):
-    """Figures of the movement entered by editors: members, the study fund, scholarships."""
+    """Figures of the movement: live counts of recognised titles by type, then those
+    entered by editors (members, the study fund, scholarships)."""
 
     title = blocks.CharBlock(
         label=_("Title"), required=False, help_text=_("Leave empty for the usual title")
     )
-    figures = blocks.ListBlock(FigureBlock(), label=_("Figures"), min_num=1)
+    live_counts = blocks.BooleanBlock(
+        label=_("Show the counts of recognised titles"),
+        required=False,
+        default=True,
+        help_text=_("Counted from the applications recognised online, by title"),
+    )
+    figures = blocks.ListBlock(FigureBlock(), label=_("Figures"), min_num=0)
 
     class Meta:
         icon = "table"
         label = _("Key figures")
         template = "home/blocks/key_figures.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["live_figures"] = []
+        if value.get("live_counts"):
+            # ``forms_app`` imports ``home``: look its statistics up when the block renders.
+            from forms_app import stats
+
+            context["live_figures"] = stats.recognised_by_title()
+        return context
 
 
 class HomeStreamBlock(BaseStreamBlock):

@@ -74,6 +74,13 @@ class StandardPage(SearchablePage, VietnameseSlugMixin, Page):
         verbose_name = _("general page")
         verbose_name_plural = _("general pages")
 
+    def get_context(self, request, *args, **kwargs):
+        # A section page (such as the one holding the application forms) leads to what is
+        # under it, so readers never meet a dead end.
+        context = super().get_context(request, *args, **kwargs)
+        context["subpages"] = self.get_children().live().public().order_by("path")
+        return context
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):

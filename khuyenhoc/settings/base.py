@@ -202,6 +202,8 @@ PUBLIC_FORM_RATES = {
     "comments": env.str("RATE_COMMENTS", default="5/10m"),
     "applications": env.str("RATE_APPLICATIONS", default="10/h"),
     "pledges": env.str("RATE_PLEDGES", default="10/h"),
+    # Looking an application up by code and phone: enough for a family, too few to guess codes.
+    "tracking": env.str("RATE_TRACKING", default="20/h"),
 }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None) or None
@@ -253,7 +255,7 @@ ELASTICSEARCH_INDEX_SETTINGS = {
         }
     }
 }
-# PostgreSQL: a text search configuration made by home/migrations/0003 ("simple" with
+# PostgreSQL: a text search configuration made by home/migrations/0004 ("simple" with
 # unaccent); SQLite: the database backend with titles weighted (khuyenhoc/search_backend.py).
 POSTGRES_SEARCH_CONFIG = "khuyenhoc_vi"
 if env.str("ELASTICSEARCH_URL", default=""):

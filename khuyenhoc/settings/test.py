@@ -27,3 +27,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir()
 WHITENOISE_USE_FINDERS = True
+
+# Tests start from an empty table of applications; tests/campaigns loads the demo's
+# recognised applications itself (forms_app.demo.load_recognised_applications).
+DEMO_RECOGNISED_APPLICATIONS = False

@@ -46,6 +46,41 @@ def with_listing_related(articles):
     )
 
 
+def in_locale(pages, locale):
+    """Filter on the language without the index of ``Page.locale``: with two languages it
+    matches half the pages, and SQLite, which keeps no statistics unless asked, would use
+    it and read every article of the language to sort them, instead of walking the date
+    index until it has the few newest (10-15 ms against 1 ms with 10,000 articles)."""
+    return pages.alias(locale_unindexed=models.F("locale_id") + 0).filter(locale_unindexed=locale)
+
+
+def tagged_with(tag_ids):
+    """Articles carrying one of the tags, as a subquery: joining the tags would repeat an
+    article per matching tag and need a costly ``DISTINCT`` over the whole sorted set."""
+    return models.Q(
+        pk__in=ArticleTag.objects.filter(tag_id__in=tag_ids).values("content_object_id")
+    )
+
+
+def chosen_then_newest(articles, chosen_ids, automatic, limit):
+    """The live ``articles`` chosen by editors, in their order, then the newest of
+    ``automatic``, up to ``limit``, with what their cards show.
+
+    At most four queries whatever the number of articles: the newest ids (a narrow sort),
+    the chosen and automatic articles at once, their photos, the photos' renditions.
+    """
+    # Enough to fill every place, even if no chosen article is live any more.
+    automatic_ids = list(
+        automatic.exclude(pk__in=chosen_ids)
+        .order_by("-date_published", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    found = with_listing_related(articles).in_bulk([*chosen_ids, *automatic_ids])
+    ordered = [found[pk] for pk in chosen_ids if pk in found]
+    ordered += [found[pk] for pk in automatic_ids if pk in found]
+    return ordered[:limit]
+
+
 def paginate_by_ids(queryset, number, per_page, count_key=None):
     """Page through ``queryset`` sorting only its ids, then load that page's rows.
 
@@ -289,22 +324,11 @@ class NewsArticlePage(SearchablePage, VietnameseSlugMixin, Page):
             tag_ids = list(self.tags.values_list("pk", flat=True))
         else:
             tag_ids = [tag.pk for tag in tags]
-        same_topic = models.Q(
-            pk__in=ArticleTag.objects.filter(tag_id__in=tag_ids).values("content_object_id")
-        )
+        same_topic = tagged_with(tag_ids)
         if self.category_id:
             same_topic |= models.Q(category_id=self.category_id)
-        # Enough to fill every place, even if no chosen article is live any more.
-        automatic_ids = list(
-            articles.filter(same_topic, locale_id=self.locale_id)
-            .exclude(pk__in=[self.pk, *chosen_ids])
-            .order_by("-date_published", "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        found = with_listing_related(articles).in_bulk([*chosen_ids, *automatic_ids])
-        ordered = [found[pk] for pk in chosen_ids if pk in found]
-        ordered += [found[pk] for pk in automatic_ids if pk in found]
-        return ordered[:limit]
+        automatic = articles.filter(same_topic, locale_id=self.locale_id).exclude(pk=self.pk)
+        return chosen_then_newest(articles, chosen_ids, automatic, limit)
 
     def approved_comments(self):
         """Approved comments, oldest first, in one query; the others never show."""

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from freezegun import freeze_time
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from campaigns.models import CampaignFormLink, CampaignNewsLink, Target
 from news.models import NewsArticlePage, NewsIndexPage, NewsTag
@@ -86,10 +86,11 @@ def test_manual_target_without_a_figure_says_none_is_reported(client, ongoing):
 
 
 @pytest.mark.django_db
-def test_live_target_shows_no_number_until_applications_are_counted(client, ongoing):
-    """No counting function exists in forms_app yet: the page says so instead of a number."""
+def test_live_target_shows_no_number_without_a_counting_function(client, ongoing, monkeypatch):
+    """Without forms_app's counting function the page says so instead of a number."""
     from campaigns import live
 
+    monkeypatch.setattr(live, "COUNTER_MODULE", "forms_app.no_such_module")
     assert live.recognised_counter() is None
     page = soup(client.get(ongoing.url))
     item = page.select(".campaign-target")[3]
@@ -110,11 +111,20 @@ def test_live_targets_use_the_counting_function_once(client, ongoing, monkeypatc
         calls.append(specs)
         return {key: 1250 for key in specs}
 
-    monkeypatch.setattr(live, "recognised_counter", lambda: counter)
+    def lookup(name=live.COUNTER_FUNCTION):
+        return counter if name == live.COUNTER_FUNCTION else None
+
+    monkeypatch.setattr(live, "recognised_counter", lookup)
     page = soup(client.get(ongoing.url))
     assert len(calls) == 1
     [spec] = calls[0].values()
-    assert spec == {"title": "family", "year_from": 2026, "year_to": 2030, "area": ""}
+    assert spec == {
+        "title": "family",
+        "year_from": 2026,
+        "year_to": 2030,
+        "province": None,
+        "commune": None,
+    }
     item = page.select(".campaign-target")[3]
     assert item.select_one(".target-progress-text").text.strip().startswith("1.250 / 5.000")
 
@@ -158,6 +168,22 @@ def test_related_news_chosen_first_then_by_shared_tags(ongoing):
     # Unpublished chosen articles are skipped.
     chosen.unpublish()
     assert chosen.pk not in [a.pk for a in ongoing.related_news()]
+
+
+@pytest.mark.django_db
+def test_related_news_stay_in_the_campaigns_language(ongoing):
+    """Tagged articles of another language never fill a campaign's places."""
+    index = NewsIndexPage.objects.get(locale__language_code="vi")
+    english = NewsArticlePage(title="Learning families, newest", body=[])
+    index.add_child(instance=english)
+    english.tags.add("gia đình học tập")
+    english.save_revision().publish()
+    # The newest tagged article, but in English (the demo has no English news section).
+    Page.objects.filter(pk=english.pk).update(locale=Locale.objects.get(language_code="en"))
+    related = ongoing.related_news()
+    assert len(related) == 4
+    assert english.pk not in [a.pk for a in related]
+    assert {a.locale_id for a in related} == {ongoing.locale_id}
 
 
 @pytest.mark.django_db
@@ -233,7 +259,7 @@ def test_index_query_count_does_not_grow(client, campaign_index, django_assert_n
     assert "Phong trào thêm 7" in response.content.decode()
 
 
-CAMPAIGN_QUERIES = 32
+CAMPAIGN_QUERIES = 30
 
 
 @pytest.mark.django_db

@@ -2,6 +2,8 @@
 
 import pytest
 
+from home.models import StandardPage
+
 
 @pytest.mark.django_db
 def test_home_page_in_vietnamese(client, demo):
@@ -199,3 +201,14 @@ def test_admin_login_needs_the_csrf_token(demo):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/admin/login/", {"username": "admin", "password": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_section_page_leads_to_its_live_subpages(client, demo):
+    about = demo["about"]
+    child = about.add_child(instance=StandardPage(title="Ban chấp hành", slug="ban-chap-hanh"))
+    child.save_revision().publish()
+    draft = about.add_child(instance=StandardPage(title="Bản nháp", slug="ban-nhap", live=False))
+    html = client.get(about.url).content.decode()
+    assert f'href="{child.url}"' in html and "Ban chấp hành" in html
+    assert draft.title not in html
