@@ -36,6 +36,7 @@ from khuyenhoc.antispam import rate_limited, too_many_requests
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
 from khuyenhoc.search import SearchablePage
+from khuyenhoc.text import normalize_phone
 from news.models.articles import (
     chosen_then_newest,
     in_locale,
@@ -624,12 +625,8 @@ def normalise_contact(contact):
     contact = (contact or "").strip().lower()
     if "@" in contact:
         return contact
-    digits = re.sub(r"[^\d+]", "", contact)
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
+    # Numbers from abroad are kept as their digits.
+    return normalize_phone(contact) or re.sub(r"[^\d+]", "", contact)
 
 
 class Pledge(models.Model):

@@ -19,8 +19,8 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.translation import gettext_lazy as _
 
 from forms_app.models import Application, ApplicationStatus, LearningTitle
+from khuyenhoc.cache import CacheVersion
 
-VERSION_KEY = "khuyenhoc:stats:version"
 TIMEOUT = 60 * 60
 COMMUNE_ROWS = 10
 
@@ -37,19 +37,12 @@ RECOGNISED_LABELS = {
 # --- Cache ----------------------------------------------------------------------------------
 
 
-def version():
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        value = cache.get(VERSION_KEY, 1)
-    return value
+_version = CacheVersion("stats")
+version = _version.get
 
 
 def _bump():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    _version.bump()
     from home import cache as home_cache
 
     home_cache.invalidate()
@@ -65,7 +58,7 @@ def invalidate():
 
 def _cached(name, signature, compute):
     digest = hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
-    key = f"khuyenhoc:stats:{version()}:{name}:{digest}"
+    key = _version.key(name, digest)
     value = cache.get(key)
     if value is None:
         value = compute()

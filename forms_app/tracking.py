@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 
 from forms_app.files import check_upload
 from forms_app.forms import EvidenceField, PhoneField
@@ -26,7 +27,6 @@ from khuyenhoc.antispam import rate_limited, too_many_requests
 
 TEMPLATE = "forms_app/tracking.html"
 CODE_RE = re.compile(r"^[A-Z]{4,5}-\d{4}-\d{6}$")
-NO_STORE = "private, no-store"
 
 
 class TrackingForm(forms.Form):
@@ -119,11 +119,10 @@ def _not_found(request, form=None, status=404):
 
 
 def _render(request, context, status=200):
-    response = render(request, TEMPLATE, context, status=status)
-    response["Cache-Control"] = NO_STORE
-    return response
+    return render(request, TEMPLATE, context, status=status)
 
 
+@cache_control(private=True, no_store=True)
 def track(request):
     """The lookup form; a match leads to the private link."""
     if request.method == "GET":
@@ -131,7 +130,7 @@ def track(request):
     if request.method != "POST":
         return _render(request, {"form": TrackingForm()}, status=405)
     if rate_limited(request, "tracking"):
-        return _too_many(
+        return too_many_requests(
             request,
             _("You have looked up applications too many times. Please wait a while and try again."),
         )
@@ -146,9 +145,7 @@ def track(request):
         )
     if application is None:
         return _not_found(request, TrackingForm(request.POST))
-    response = redirect(application.tracking_path())
-    response["Cache-Control"] = NO_STORE
-    return response
+    return redirect(application.tracking_path())
 
 
 def _by_link(code, secret):
@@ -160,6 +157,7 @@ def _by_link(code, secret):
     return application
 
 
+@cache_control(private=True, no_store=True)
 def track_detail(request, code, secret):
     """The status, the public timeline, the files sent, the reply form when information was
     asked for, and the way to withdraw before a decision."""
@@ -174,7 +172,7 @@ def track_detail(request, code, secret):
         if not application.can_withdraw:
             return _redirect(application)
         if rate_limited(request, "applications"):
-            return _too_many(request)
+            return too_many_requests(request)
         withdraw = WithdrawForm(request.POST, prefix="withdraw")
         if withdraw.is_valid():
             _withdraw(application, withdraw.cleaned_data["reason"])
@@ -184,7 +182,7 @@ def track_detail(request, code, secret):
     elif application.awaits_reply:
         if request.method == "POST":
             if rate_limited(request, "applications"):
-                return _too_many(request)
+                return too_many_requests(request)
             reply = ReplyForm(request.POST, application=application)
             valid = reply.is_valid()
             attached = sum(f.size for f in application.files.all())
@@ -214,16 +212,8 @@ def track_detail(request, code, secret):
     return _render(request, context, status=400 if failed else 200)
 
 
-def _too_many(request, message=None):
-    response = too_many_requests(request, message)
-    response["Cache-Control"] = NO_STORE
-    return response
-
-
 def _redirect(application):
-    response = redirect(application.tracking_path() + "#timeline")
-    response["Cache-Control"] = NO_STORE
-    return response
+    return redirect(application.tracking_path() + "#timeline")
 
 
 @transaction.atomic

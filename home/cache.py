@@ -9,24 +9,13 @@ A short timeout bounds what dates alone change (a campaign starting on 1 January
 from django.core.cache import cache
 from django.http import HttpResponse
 
-VERSION_KEY = "khuyenhoc:home:version"
+from khuyenhoc.cache import CacheVersion
+
+_version = CacheVersion("home")
 TIMEOUT = 10 * 60
 
-
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def invalidate(**kwargs):
-    """Signal receiver: any change to published content makes cached home pages stale."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+content_version = _version.get
+invalidate = _version.bump  # signal receiver: cached home pages are stale
 
 
 def is_cacheable(request):
@@ -42,7 +31,7 @@ def is_cacheable(request):
 
 
 def cache_key(request, page):
-    return f"khuyenhoc:home:{content_version()}:{page.pk}:{request.get_host()}:{request.path}"
+    return _version.key(page.pk, request.get_host(), request.path)
 
 
 def serve_cached(request, page, render):

@@ -78,7 +78,7 @@ class StandardPage(SearchablePage, VietnameseSlugMixin, Page):
         # A section page (such as the one holding the application forms) leads to what is
         # under it, so readers never meet a dead end.
         context = super().get_context(request, *args, **kwargs)
-        context["subpages"] = self.get_children().live().public().order_by("path")
+        context["subpages"] = self.get_children().live().public()
         return context
 
 

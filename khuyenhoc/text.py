@@ -49,3 +49,23 @@ def slug_js_formatters() -> list[tuple[str, str]]:
     pairs make it fold exactly as the server does.
     """
     return [(f"[{re.escape(chars)}]", base) for base, chars in _vietnamese_letters().items()]
+
+
+# Phone numbers: forms and duplicate checks compare numbers in one canonical form.
+_PHONE_JUNK = re.compile(r"[\s.\-()]")
+# Mobile numbers: 0 + 3/5/7/8/9 + 8 digits; landlines: 02 + 9 digits.
+_PHONE_OK = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+
+
+def normalize_phone(value):
+    """``0912 345 678``, ``+84 912 345 678``, ``84912345678`` → ``0912345678``; else None."""
+    number = _PHONE_JUNK.sub("", value or "")
+    if number.startswith("+84"):
+        number = "0" + number[3:]
+    elif number.startswith("84") and len(number) in (11, 12):
+        number = "0" + number[2:]
+    elif number.startswith("0084"):
+        number = "0" + number[4:]
+    if number.startswith("00"):
+        return None
+    return number if _PHONE_OK.match(number) else None

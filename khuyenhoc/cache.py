@@ -1,0 +1,40 @@
+"""Versioned cache keys: bumping one number in the shared cache retires every key built
+with it, in every process at once (Redis in production), without listing the keys."""
+
+from django.core.cache import cache
+
+
+class CacheVersion:
+    def __init__(self, name):
+        self.name = name
+        self.version_key = f"khuyenhoc:{name}:version"
+
+    def get(self):
+        current = cache.get(self.version_key)
+        if current is None:
+            cache.add(self.version_key, 1, timeout=None)
+            current = cache.get(self.version_key, 1)
+        return current
+
+    def bump(self, **signal_kwargs):
+        """Usable as a signal receiver."""
+        try:
+            cache.incr(self.version_key)
+        except ValueError:
+            cache.set(self.version_key, 2, timeout=None)
+
+    def key(self, *parts):
+        return ":".join(["khuyenhoc", self.name, str(self.get()), *map(str, parts)])
+
+
+def on_published_content_change(receiver, uid):
+    """Call ``receiver`` whenever what readers see may change: a page published, unpublished,
+    moved or deleted."""
+    from django.db.models.signals import post_delete
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(receiver, dispatch_uid=f"{uid}_published")
+    page_unpublished.connect(receiver, dispatch_uid=f"{uid}_unpublished")
+    post_page_move.connect(receiver, dispatch_uid=f"{uid}_moved")
+    post_delete.connect(receiver, sender=Page, dispatch_uid=f"{uid}_deleted")
