@@ -24,7 +24,6 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -33,14 +32,16 @@ from campaigns import formatting, live
 from campaigns.blocks import CampaignStreamBlock
 from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.antispam import rate_limited, too_many_requests
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
 from khuyenhoc.forms import PageForm
-from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public, with_photo
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import normalize_phone
 from news.models.articles import (
-    chosen_then_newest,
+    chosen_then_newest_ids,
     in_locale,
     listing_renditions,
+    load_in_order,
     tagged_with,
 )
 
@@ -92,14 +93,12 @@ def with_status_order(queryset, today=None):
 
 
 def _listing_prefetches(queryset):
-    Image = get_image_model()
-    return queryset.prefetch_related(
-        Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*listing_renditions())),
+    return with_photo(queryset, "hero_image", listing_renditions()).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("sort_order", "pk")),
     )
 
 
-class CampaignIndexPage(VietnameseSlugMixin, Page):
+class CampaignIndexPage(VietnameseSlugMixin, OneChildTypeRouteMixin, Page):
     """All campaigns: ongoing first, then upcoming, then past."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -117,7 +116,7 @@ class CampaignIndexPage(VietnameseSlugMixin, Page):
 
     def campaigns(self):
         return _listing_prefetches(
-            with_status_order(CampaignPage.objects.child_of(self).live().public())
+            with_status_order(public(CampaignPage.objects.child_of(self).live()))
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -261,7 +260,7 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
     def ongoing_listing(cls, today=None):
         """Live campaigns running today, with what a card shows (for the home page)."""
         year = (today or timezone.localdate()).year
-        queryset = cls.objects.live().public().filter(start_year__lte=year, end_year__gte=year)
+        queryset = public(cls.objects.live()).filter(start_year__lte=year, end_year__gte=year)
         return _listing_prefetches(queryset.order_by("-start_year", "-pk"))
 
     @staticmethod
@@ -271,24 +270,35 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
 
     # Related content -------------------------------------------------------------
 
-    def related_news(self, limit=RELATED_NEWS):
+    def related_news(self, limit=RELATED_NEWS, cached=False):
         """Articles chosen by editors first, then the newest sharing one of the campaign's
-        tags: ids first, then one load, as an article's related articles."""
+        tags: ids first, then one load, as an article's related articles. With ``cached``
+        the ids are kept until published content changes (not for previews: their links
+        and tags are the draft's)."""
         from news.models import NewsArticlePage
 
-        chosen_ids = [link.page_id for link in self.news_links.all()]
-        articles = NewsArticlePage.objects.live().public()
-        tag_ids = [tag.pk for tag in self.news_tags.all()]
-        automatic = in_locale(articles.filter(tagged_with(tag_ids)), self.locale_id)
-        if not tag_ids:
-            automatic = automatic.none()
-        return chosen_then_newest(articles, chosen_ids, automatic, limit)
+        articles = public(NewsArticlePage.objects.live())
+
+        def ids():
+            chosen_ids = [link.page_id for link in self.news_links.all()]
+            tag_ids = [tag.pk for tag in self.news_tags.all()]
+            automatic = in_locale(articles.filter(tagged_with(tag_ids)), self.locale_id)
+            if not tag_ids:
+                automatic = automatic.none()
+            return chosen_then_newest_ids(chosen_ids, automatic, limit)
+
+        if cached:
+            parts = ("campaign-news", self.pk, limit)
+            return load_in_order(
+                articles, published_content.cached(parts, ids, CONTENT_TIMEOUT), limit
+            )
+        return load_in_order(articles, ids(), limit)
 
     def related_documents(self):
         from news.models import DocumentPage
 
         ids = [link.page_id for link in self.document_links.all()]
-        by_id = DocumentPage.objects.live().public().select_related("issuer").in_bulk(ids)
+        by_id = public(DocumentPage.objects.live()).select_related("issuer").in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def application_forms(self):
@@ -320,7 +330,7 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
         context.update(
             targets=targets,
             commune_results=live.results_by_commune(targets),
-            related_news=self.related_news(),
+            related_news=self.related_news(cached=not getattr(request, "is_preview", False)),
             related_documents=self.related_documents(),
             application_forms=self.application_forms(),
         )

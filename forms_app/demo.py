@@ -17,6 +17,8 @@ from forms_app.models import (
     Criterion,
     LearningTitle,
     RatingThreshold,
+    SimpleFormField,
+    SimpleFormPage,
 )
 from home.models import HomePage, StandardPage
 
@@ -213,6 +215,8 @@ def load(command):
         ApplicationKind.REGISTRATION,
         None,
     )
+    _simple_forms(command, home)
+    _article_call_to_action(command)
     # Tests start from an empty table of applications (settings.test turns this off).
     if getattr(settings, "DEMO_RECOGNISED_APPLICATIONS", True):
         load_recognised_applications(command)
@@ -387,3 +391,155 @@ def _form_page(command, parent, slug, title, learning_title, kind, criteria_set)
     parent.add_child(instance=page)
     page.save_revision().publish()
     command.report(f"forms: page {title}")
+
+
+# --- Simple forms (Wagtail's form builder) and an embedded call to action ---------------------
+
+# (label, field type, required, choices, default value, help text)
+CONTACT_FIELDS = [
+    ("Họ và tên", "singleline", True, "", "", ""),
+    ("Số điện thoại", "singleline", True, "", "", "Để Hội gọi lại khi cần trao đổi thêm"),
+    ("Thư điện tử", "email", False, "", "", ""),
+    (
+        "Bạn muốn hỏi về",
+        "dropdown",
+        True,
+        "Danh hiệu học tập\nHọc bổng, quỹ khuyến học\nGóp ý về trang web\nViệc khác",
+        "",
+        "",
+    ),
+    ("Nội dung", "multiline", True, "", "", ""),
+]
+EVENT_FIELDS = [
+    ("Họ và tên", "singleline", True, "", "", ""),
+    ("Đơn vị công tác", "singleline", True, "", "", "Ví dụ: Hội Khuyến học xã Đông Hòa"),
+    ("Số điện thoại", "singleline", True, "", "", ""),
+    ("Thư điện tử", "email", False, "", "", "Để nhận chương trình hội nghị"),
+    ("Số người tham dự", "number", True, "", "1", "Kể cả bạn"),
+    ("Phiên tham dự", "radio", True, "Cả ngày\nBuổi sáng\nBuổi chiều", "Cả ngày", ""),
+    ("Ghi chú", "multiline", False, "", "", "Ví dụ: cần chỗ đỗ xe, suất ăn chay"),
+]
+SIMPLE_FORMS = [
+    {
+        "parent_slug": "lien-he",
+        "slug": "gui-loi-nhan",
+        "title": "Liên hệ",
+        "intro": (
+            "<p>Gửi câu hỏi hoặc góp ý cho văn phòng Hội Khuyến học tỉnh. Cán bộ văn phòng "
+            "sẽ trả lời trong vòng ba ngày làm việc.</p>"
+        ),
+        "thank_you_text": (
+            "<p>Cảm ơn bạn đã liên hệ. Văn phòng Hội đã nhận lời nhắn và sẽ trả lời sớm.</p>"
+        ),
+        "submit_label": "Gửi lời nhắn",
+        "to_address": "lienhe@khuyenhoc-anbinh.example",
+        "subject": "Lời nhắn mới từ trang Liên hệ",
+        "fields": CONTACT_FIELDS,
+    },
+    {
+        "parent_slug": None,
+        "slug": "dang-ky-du-hoi-nghi",
+        "title": "Đăng ký tham dự hội nghị",
+        "intro": (
+            "<p>Hội nghị tổng kết phong trào xây dựng xã hội học tập năm 2026 họp tại hội "
+            "trường Ủy ban nhân dân tỉnh. Mỗi đơn vị đăng ký trước để Ban tổ chức chuẩn bị "
+            "chỗ ngồi và tài liệu.</p>"
+        ),
+        "thank_you_text": (
+            "<p>Ban tổ chức đã nhận đăng ký của bạn. Giấy mời và chương trình sẽ được gửi "
+            "trước ngày hội nghị.</p>"
+        ),
+        "submit_label": "Đăng ký",
+        "to_address": "",
+        "subject": "",
+        "fields": EVENT_FIELDS,
+    },
+]
+
+
+def _simple_forms(command, home):
+    for content in SIMPLE_FORMS:
+        parent = home
+        if content["parent_slug"]:
+            parent = home.get_children().filter(slug=content["parent_slug"]).first()
+            if parent is None:
+                continue
+        if parent.get_children().filter(slug=content["slug"]).exists():
+            continue
+        page = SimpleFormPage(
+            title=content["title"],
+            slug=content["slug"],
+            intro=content["intro"],
+            thank_you_text=content["thank_you_text"],
+            submit_label=content["submit_label"],
+            to_address=content["to_address"],
+            subject=content["subject"],
+            search_description=content["intro"][3:163],
+        )
+        page.form_fields = [
+            SimpleFormField(
+                sort_order=order,
+                label=label,
+                field_type=field_type,
+                required=required,
+                choices=choices,
+                default_value=default,
+                help_text=help_text,
+            )
+            for order, (label, field_type, required, choices, default, help_text) in enumerate(
+                content["fields"]
+            )
+        ]
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        command.report(f"forms: simple form {content['title']}")
+
+
+# An older article (not the newest, whose page the speed tests count) invites families to
+# register, through the embedded-form block.
+CTA_ARTICLE_TITLE = "tổng kết phong trào xây dựng gia đình học tập"
+CTA_FORM_SLUG = "dang-ky-gia-dinh-hoc-tap"
+
+
+def call_to_action_article():
+    from news.models import NewsArticlePage
+
+    return (
+        NewsArticlePage.objects.filter(
+            locale__language_code="vi", title__contains=CTA_ARTICLE_TITLE
+        )
+        .order_by("-date_published")
+        .first()
+    )
+
+
+def _article_call_to_action(command):
+    from news.models import NewsArticlePage
+
+    form_page = ApplicationFormPage.objects.filter(
+        slug=CTA_FORM_SLUG, locale__language_code="vi"
+    ).first()
+    article = call_to_action_article()
+    if form_page is None or article is None:
+        return
+    if any(block.block_type == "embedded_form" for block in article.body):
+        return
+    article.body.append(
+        (
+            "embedded_form",
+            {
+                "page": form_page,
+                "display": "card",
+                "heading": "Gia đình bạn muốn trở thành gia đình học tập?",
+                "text": (
+                    "Đăng ký ngay từ đầu năm để được Hội Khuyến học xã theo dõi, hỗ trợ; "
+                    "cuối năm, gia đình tự chấm điểm và đề nghị công nhận."
+                ),
+            },
+        )
+    )
+    published = article.last_published_at
+    article.save_revision().publish()
+    # The demo's news dates stay as the news demo set them (feeds, sitemaps, listings).
+    NewsArticlePage.objects.filter(pk=article.pk).update(last_published_at=published)
+    command.report(f"forms: call to action in {article.slug}")

@@ -43,6 +43,35 @@ def _docx(upload):
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
+def _heif(upload):
+    """An ISO media file (boxes end to end) that opens with a HEIF brand and holds the
+    ``meta`` box every HEIF image needs; an MP4 or a renamed file has neither."""
+    upload.seek(0, io.SEEK_END)
+    size = upload.tell()
+    position, boxes = 0, []
+    while position < size and len(boxes) < 64:
+        upload.seek(position)
+        header = upload.read(16)
+        if len(header) < 8:
+            return False
+        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        if length == 1 and len(header) == 16:
+            length = int.from_bytes(header[8:16], "big")
+        elif length == 0:
+            length = size - position
+        if length < 8 or position + length > size:
+            return False
+        if not boxes:
+            upload.seek(position + 8)
+            if kind != b"ftyp" or upload.read(4) not in HEIF_BRANDS:
+                return False
+        boxes.append(kind)
+        if kind == b"meta":
+            return True
+        position += length
+    return False
+
+
 def sniff(upload):
     """The content type of an accepted file, or None."""
     upload.seek(0)
@@ -56,8 +85,8 @@ def sniff(upload):
         return "image/jpeg" if _pillow(upload, "JPEG") else None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png" if _pillow(upload, "PNG") else None
-    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
-        return "image/heic"
+    if head[4:8] == b"ftyp":
+        return "image/heic" if _heif(upload) else None
     if head.startswith(b"PK\x03\x04"):
         return DOCX_TYPE if _docx(upload) else None
     return None

@@ -1,13 +1,40 @@
+from django.conf import settings
 from django.urls import path
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 from forms_app import tracking, views
 
 app_name = "forms_app"
 
+
+def _by_language(**routes):
+    """A route that follows the active language, as ``_("search/")`` does, but fixed here
+    rather than in the catalogue: the Vietnamese addresses were e-mailed to applicants and must
+    never change. ``LocaleMiddleware`` turns English on for ``/en/...``, so each language's
+    address resolves, ``reverse`` gives the reader's one and the language switcher
+    (``translate_url``) links the same page in the other language."""
+
+    def route():
+        return routes.get(get_language(), routes[settings.LANGUAGE_CODE])
+
+    return lazy(route, str)()
+
+
+TRACK = _by_language(vi="ho-so/tra-cuu/", en="en/application/track/")
+
 urlpatterns = [
     path("ho-so/xa/<str:province>.json", views.communes, name="communes"),
     path("ho-so/tep/<int:pk>/", views.evidence_file, name="evidence_file"),
-    # "Tra cứu hồ sơ": by code and phone, or by the private link (code + secret).
-    path("ho-so/tra-cuu/", tracking.track, name="track"),
-    path("ho-so/tra-cuu/<str:code>/<str:secret>/", tracking.track_detail, name="track_detail"),
+    # "Tra cứu hồ sơ": by code and phone, or by the private link (code + secret);
+    # in English at /en/application/track/.
+    path(TRACK, tracking.track, name="track"),
+    path(
+        _by_language(
+            vi="ho-so/tra-cuu/<str:code>/<str:secret>/",
+            en="en/application/track/<str:code>/<str:secret>/",
+        ),
+        tracking.track_detail,
+        name="track_detail",
+    ),
 ]

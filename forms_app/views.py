@@ -198,6 +198,21 @@ def _add_file_errors(form, file_errors):
 
 
 def _render(request, page, criteria_set, forms, token, draft, status=200, **extra):
+    context = _form_context(page, criteria_set, forms, token, draft, status)
+    context.update(extra)
+    return render(request, TEMPLATE, context, status=status)
+
+
+def embedded_form_context(page):
+    """An empty form of ``page`` for the embedded-form block (forms_app/blocks.py): it posts
+    to the page itself, so errors, drafts and files are handled there."""
+    criteria_set = _criteria_set(page)
+    criteria = list(criteria_set.criteria.all()) if criteria_set else []
+    forms = _build_forms(page, criteria, list(Province.objects.all()), None, None)
+    return _form_context(page, criteria_set, forms, new_token(), None)
+
+
+def _form_context(page, criteria_set, forms, token, draft, status=200):
     form, members = forms
     files_by_field = {"evidence": []}
     for item in form.pending_files:
@@ -231,9 +246,8 @@ def _render(request, page, criteria_set, forms, token, draft, status=200, **extr
         "draft_token": token,
         "draft": draft,
         "has_errors": status == 400,
-        **extra,
     }
-    return render(request, TEMPLATE, context, status=status)
+    return context
 
 
 def attach_uploads(draft, files, criteria):

@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from forms_app.models import CriteriaSet
 
@@ -41,8 +43,44 @@ class CriteriaSetForm(WagtailAdminModelForm):
 CriteriaSet.base_form_class = CriteriaSetForm
 
 
+def new_version_button(criteria_set, user, priority):
+    """Making a copy is a change, so ``new_version`` takes POST only: the button posts with
+    Wagtail's CSRF token through its ``w-action`` controller, as Wagtail's "Unlock" does."""
+    if not user.has_perm("forms_app.add_criteriaset"):
+        return None
+    return Button(
+        _("New version"),
+        icon_name="copy",
+        priority=priority,
+        attrs={
+            "data-controller": "w-action",
+            "data-action": "w-action#post",
+            "data-w-action-url-value": reverse(
+                "forms_app_criteriaset_new_version", args=[criteria_set.pk]
+            ),
+        },
+    )
+
+
+class CriteriaSetIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        button = new_version_button(instance, self.request.user, priority=15)
+        return buttons + [button] if button else buttons
+
+
+class CriteriaSetEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        button = new_version_button(self.object, self.request.user, priority=5)
+        return buttons + [button] if button else buttons
+
+
 class CriteriaSetViewSet(SnippetViewSet):
     model = CriteriaSet
+    index_view_class = CriteriaSetIndexView
+    edit_view_class = CriteriaSetEditView
     icon = "list-ol"
     menu_label = gettext_lazy("Criteria sets")
     menu_order = 310

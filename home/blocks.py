@@ -17,6 +17,7 @@ from wagtail import blocks
 from wagtail.models import Locale
 
 from khuyenhoc.blocks import BaseStreamBlock
+from khuyenhoc.pages import public
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -68,9 +69,13 @@ def _items_for_page(queryset, page, count):
     locale_id = getattr(page, "locale_id", None)
     if locale_id is None:
         return list(_in_locale(queryset, main_locale)[:count]), None
-    items = list(_in_locale(queryset, locale_id)[:count])
     # Pages are served in their own language, so the active one tells the page's.
-    if items or get_language() == settings.LANGUAGE_CODE:
+    if get_language() == settings.LANGUAGE_CODE:
+        return list(_in_locale(queryset, locale_id)[:count]), None
+    # Another language holds few pages: its index finds them (or none) at once, where
+    # walking the dates would read every Vietnamese article looking for one.
+    items = list(queryset.filter(locale_id=locale_id)[:count])
+    if items:
         return items, None
     fallback = list(_in_locale(queryset, main_locale)[:count])
     return fallback, (settings.LANGUAGE_CODE if fallback else None)
@@ -81,7 +86,7 @@ def _articles():
     from news.models.articles import with_listing_related
 
     NewsArticlePage = apps.get_model("news", "NewsArticlePage")
-    return with_listing_related(NewsArticlePage.objects.live().public()).order_by(
+    return with_listing_related(public(NewsArticlePage.objects.live())).order_by(
         "-date_published", "-pk"
     )
 
@@ -157,8 +162,7 @@ class DocumentsBlock(_ListingBlock):
     def items(self, value, page):
         DocumentPage = apps.get_model("news", "DocumentPage")
         queryset = (
-            DocumentPage.objects.live()
-            .public()
+            public(DocumentPage.objects.live())
             .select_related("issuer")
             .order_by("-date_issued", "-pk")
         )

@@ -8,6 +8,7 @@ A short timeout bounds what dates alone change (a campaign starting on 1 January
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 from khuyenhoc.cache import CacheVersion
 
@@ -50,6 +51,12 @@ def serve_cached(request, page, render):
     response = render()
     if hasattr(response, "render"):
         response.render()
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # The page holds a form (an embedded one, say) with this reader's CSRF token: a
+        # shared copy would hand it to everyone, and their posts would fail.
+        patch_cache_control(response, private=True)
+        response["X-Home-Cache"] = "bypass"
+        return response
     if response.status_code == 200:
         cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
     response["X-Home-Cache"] = "miss"

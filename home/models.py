@@ -12,7 +12,7 @@ from home import cache as home_cache
 from home.blocks import HomeStreamBlock
 from khuyenhoc.blocks import BaseStreamBlock
 from khuyenhoc.forms import PageForm
-from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.pages import VietnameseSlugMixin, public
 from khuyenhoc.search import SearchablePage
 
 PAGE_TRANSLATABLE_FIELDS = [
@@ -78,7 +78,7 @@ class StandardPage(SearchablePage, VietnameseSlugMixin, Page):
         # A section page (such as the one holding the application forms) leads to what is
         # under it, so readers never meet a dead end.
         context = super().get_context(request, *args, **kwargs)
-        context["subpages"] = self.get_children().live().public()
+        context["subpages"] = public(self.get_children().live())
         return context
 
 

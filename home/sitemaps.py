@@ -4,6 +4,8 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.models import Page
 
+from khuyenhoc.pages import public
+
 
 class MultilingualSitemap(Sitemap):
     """Every live public page of the site in every language.
@@ -21,7 +23,7 @@ class MultilingualSitemap(Sitemap):
         in_a_tree = Q()
         for root in roots:
             in_a_tree |= Q(path__startswith=root.path)
-        return Page.objects.filter(in_a_tree).live().public()
+        return public(Page.objects.filter(in_a_tree).live())
 
     def pages(self):
         return self._pages.all()

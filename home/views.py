@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 from wagtail.search.backends.base import OrderByFieldError
 
+from khuyenhoc.pages import public
 from khuyenhoc.search import (
     backend_query,
     clean_query,
@@ -80,7 +81,7 @@ class SearchForm(forms.Form):
 
 
 def _searchable_pages(locale):
-    return Page.objects.live().public().filter(locale=locale)
+    return public(Page.objects.live().filter(locale=locale))
 
 
 def _content_type_ids(models):

@@ -8,7 +8,14 @@ class KhuyenhocConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
+        from khuyenhoc.cache import connect_published_content
+        from khuyenhoc.pages import connect_restriction_signals
         from khuyenhoc.roles import ensure_roles
+        from khuyenhoc.templatetags import cached_images
+
+        connect_published_content()
+        connect_restriction_signals()
+        cached_images.connect()
 
         # After Wagtail's own apps, by which time the permissions of every app exist.
         post_migrate.connect(

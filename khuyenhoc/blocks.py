@@ -6,6 +6,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from forms_app.blocks import EmbeddedFormBlock
+
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Text"), max_length=255)
@@ -67,3 +69,5 @@ class BaseStreamBlock(blocks.StreamBlock):
     embed = EmbedBlock(
         label=_("Video or embed"), icon="media", help_text=_("A YouTube link, for example")
     )
+    # An application form (as a card or inline) or a form-builder form (forms_app/blocks.py).
+    embedded_form = EmbeddedFormBlock()

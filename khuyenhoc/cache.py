@@ -26,6 +26,15 @@ class CacheVersion:
     def key(self, *parts):
         return ":".join(["khuyenhoc", self.name, str(self.get()), *map(str, parts)])
 
+    def cached(self, parts, compute, timeout):
+        """``compute()``, kept under this version until it is bumped (or ``timeout``)."""
+        key = self.key(*parts)
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout)
+        return value
+
 
 def on_published_content_change(receiver, uid):
     """Call ``receiver`` whenever what readers see may change: a page published, unpublished,
@@ -38,3 +47,25 @@ def on_published_content_change(receiver, uid):
     page_unpublished.connect(receiver, dispatch_uid=f"{uid}_unpublished")
     post_page_move.connect(receiver, dispatch_uid=f"{uid}_moved")
     post_delete.connect(receiver, sender=Page, dispatch_uid=f"{uid}_deleted")
+
+
+# What readers see of the published pages: bumped when a page is published, unpublished,
+# moved or deleted, a view restriction changes or a site is saved. Derived data (menus,
+# language links, years, counts) is keyed with it.
+published_content = CacheVersion("content")
+# A safety net only: the version changes with the content.
+CONTENT_TIMEOUT = 24 * 60 * 60
+
+
+def connect_published_content():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction, Site
+
+    on_published_content_change(published_content.bump, "khuyenhoc_content")
+    for sender in (PageViewRestriction, Site):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                published_content.bump,
+                sender=sender,
+                dispatch_uid=f"khuyenhoc_content_{sender.__name__}_{signal is post_save}",
+            )

@@ -12,16 +12,20 @@ once: the scores of all matches come back in one query, the filtered page ids in
 another, they are sorted in Python and only the requested slice is loaded.
 Everything else is Wagtail's own.
 
-On PostgreSQL Wagtail matches ``title || body`` (indexed by home/migrations/0006) but also
-selects that concatenation for every matching row, and matches again to count; here it
-is only filtered on, one query of ordered ids serves the count and every page of
-results, and a full rebuild ends with ``ANALYZE`` so the planner knows the rewritten
-index at once instead of looping over every page until autovacuum comes by.
+On PostgreSQL Wagtail matches ``title || body``, concatenating the two vectors of every
+row, selects that concatenation for every matching row, and matches again to count. Here
+each word is matched in the title or the body (the same rows, served by the GIN index of
+each column, a third faster when everything matches), one query of ordered ids serves the
+count and every page of results, and a full rebuild ends with ``ANALYZE`` so the planner
+knows the rewritten index at once instead of looping over every page until autovacuum
+comes by.
 
 Settings: ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "khuyenhoc.search_backend"}}``.
 """
 
-from functools import cache
+import operator
+import re
+from functools import cache, reduce
 
 from modelsearch.backends.database import SearchBackend as database_backend
 
@@ -116,6 +120,7 @@ def weighted_sqlite_classes():
 @cache
 def postgres_classes():
     """Built on first use: the PostgreSQL modules only import when the database is PostgreSQL."""
+    from django.db.models import F, Q
     from modelsearch.backends.database.postgres.postgres import (
         PostgresAutocompleteQueryCompiler,
         PostgresSearchAtomicRebuilder,
@@ -123,7 +128,7 @@ def postgres_classes():
         PostgresSearchRebuilder,
         PostgresSearchResults,
     )
-    from modelsearch.query import Fuzzy, MatchAll, Not
+    from modelsearch.query import Fuzzy, MatchAll, Not, PlainText
 
     class FilterOnlyMixin:
         def search(self, config, start, stop, score_field=None, backend=None):
@@ -135,12 +140,43 @@ def postgres_classes():
             search_query = self.build_tsquery(query, config=config)
             vectors = self.get_search_vectors(search_query)
             rank = self._build_rank_expression(vectors, config)
-            combined = vectors[0][0]
-            for vector, _boost in vectors[1:]:
-                combined = combined._combine(vector, "||", False)
-            # alias(), not annotate(): matched by the GIN index, never sent back.
-            queryset = self.queryset.alias(_vector_=combined).filter(_vector_=search_query)
+            match = self.per_word_match(query, vectors, config)
+            if match is not None:
+                queryset = self.queryset.filter(match)
+            else:
+                combined = vectors[0][0]
+                for vector, _boost in vectors[1:]:
+                    combined = combined._combine(vector, "||", False)
+                # alias(), not annotate(): matched by the GIN index, never sent back.
+                queryset = self.queryset.alias(_vector_=combined).filter(_vector_=search_query)
             return self._apply_ordering_and_scoring(queryset, rank, start, stop, score_field)
+
+        def per_word_match(self, query, vectors, config):
+            """``title || body @@ 'a & b'`` as ``(title @@ 'a' OR body @@ 'a') AND (... 'b')``.
+
+            The same rows for plain words, but PostgreSQL no longer concatenates the two
+            vectors of every row (a third of the time of a query that matches everything),
+            and the GIN indexes on each column still serve selective queries. Phrases and
+            negations keep Wagtail's concatenated match.
+            """
+            if len(vectors) < 2 or not isinstance(query, PlainText):
+                return None
+            words = [word for word in re.split(r"[\s\-]+", query.query_string) if word]
+            if not words:
+                return None
+            lookups = [f"{vector.name}" for vector, _boost in vectors if isinstance(vector, F)]
+            if len(lookups) != len(vectors):
+                return None
+
+            def anywhere(search_query):
+                return reduce(operator.or_, (Q(**{lookup: search_query}) for lookup in lookups))
+
+            if query.operator == "or":
+                return anywhere(self.build_tsquery(query, config=config))
+            return reduce(
+                operator.and_,
+                (anywhere(self.build_tsquery(PlainText(word), config=config)) for word in words),
+            )
 
     class QueryCompiler(FilterOnlyMixin, PostgresSearchQueryCompiler):
         pass

@@ -7,8 +7,3 @@ class NewsConfig(AppConfig):
 
     name = "news"
     verbose_name = _("News and documents")
-
-    def ready(self):
-        from news import cache
-
-        cache.connect()

@@ -6,15 +6,14 @@ They follow the reader's language: under /en/ they list the English articles.
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Locale, Page, Site
 
 from home.models import SiteSettings
+from khuyenhoc.pages import public, with_photo
 from news.models import NewsArticlePage, NewsCategory, NewsIndexPage
 
 FEED_ITEMS = 20
@@ -49,7 +48,7 @@ class LatestNewsFeed(Feed):
         root = _site_root(request, locale)
         index = None
         if root is not None:
-            index = NewsIndexPage.objects.descendant_of(root).live().public().first()
+            index = public(NewsIndexPage.objects.descendant_of(root).live()).first()
         chosen = None
         if category is not None:
             chosen = NewsCategory.objects.filter(locale=locale, slug=category).first()
@@ -92,20 +91,15 @@ class LatestNewsFeed(Feed):
     def items(self, obj):
         if obj.root is None:
             return []
-        Image = get_image_model()
+        articles = with_photo(
+            public(NewsArticlePage.objects.descendant_of(obj.root).live()),
+            "hero_image",
+            Filter.expand_spec(ENCLOSURE_SPEC),
+        )
         articles = (
-            NewsArticlePage.objects.descendant_of(obj.root)
-            .live()
-            .public()
-            .filter(locale_id=obj.root.locale_id)
+            articles.filter(locale_id=obj.root.locale_id)
             .select_related("category")
-            .prefetch_related(
-                "tags",
-                Prefetch(
-                    "hero_image",
-                    queryset=Image.objects.prefetch_renditions(*Filter.expand_spec(ENCLOSURE_SPEC)),
-                ),
-            )
+            .prefetch_related("tags")
             .order_by("-date_published", "-pk")
         )
         if obj.category is not None:

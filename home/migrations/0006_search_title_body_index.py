@@ -10,24 +10,7 @@ index, wagtail#6546.) Other databases skip this migration.
 
 from django.db import migrations
 
-INDEX = "wagtailsearch_indexentry_title_body_gin"
-
-CREATE = f"""
-CREATE INDEX IF NOT EXISTS {INDEX}
-    ON wagtailsearch_indexentry USING gin ((title || body));
-"""
-
-DROP = f"DROP INDEX IF EXISTS {INDEX};"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+from home.migrations import _search_index
 
 
 class Migration(migrations.Migration):
@@ -36,4 +19,4 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunPython(_search_index.create, _search_index.drop, elidable=False)]

@@ -101,6 +101,16 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+# SQLite with several server threads: a transaction takes the write lock when it begins and
+# a writer waits up to 20 s for another instead of failing with "database is locked"; WAL
+# lets pages be read while an application is written (bench/applications.py).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,9 +212,15 @@ PUBLIC_FORM_RATES = {
     "comments": env.str("RATE_COMMENTS", default="5/10m"),
     "applications": env.str("RATE_APPLICATIONS", default="10/h"),
     "pledges": env.str("RATE_PLEDGES", default="10/h"),
+    # Contact, event registration and other forms editors build with Wagtail's form builder.
+    "simple_forms": env.str("RATE_SIMPLE_FORMS", default="10/h"),
     # Looking an application up by code and phone: enough for a family, too few to guess codes.
     "tracking": env.str("RATE_TRACKING", default="20/h"),
 }
+# Drafts nobody has touched for this many days are deleted with their files by
+# `manage.py clear_stale_drafts` (run it daily from cron or a timer).
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
+
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None) or None
 

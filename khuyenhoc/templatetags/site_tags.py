@@ -5,6 +5,9 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext_lazy
 from wagtail.models import Page, Site
 
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
+from khuyenhoc.pages import public
+
 register = template.Library()
 
 
@@ -22,30 +25,63 @@ def _home_page(request):
     return cache["page"]
 
 
+def _home_links(request):
+    """The home page's id and address in the reader's language, loaded only when published
+    content has changed since they were cached."""
+
+    def links():
+        home = _home_page(request)
+        if home is None:
+            return {"pk": None, "url": None}
+        return {"pk": home.pk, "url": home.get_url(request) if home.live else None}
+
+    return _cached(("home", _host(request), get_language()), links)
+
+
 @register.simple_tag(takes_context=True)
 def home_url(context):
-    request = context.get("request")
-    home = _home_page(request)
-    if home is not None and home.live:
-        return home.get_url(request)
+    url = _home_links(context.get("request"))["url"]
+    if url:
+        return url
     return "/" if get_language() == settings.LANGUAGE_CODE else f"/{get_language()}/"
+
+
+@register.simple_tag(takes_context=True)
+def privacy_link(context, privacy_page):
+    """``{"url", "title"}`` of the privacy page in the reader's language, or ``None``."""
+    request = context.get("request")
+
+    def link():
+        page = privacy_page.localized
+        url = page.get_url(request) if page.live else None
+        return {"url": url, "title": page.title} if url else {}
+
+    return _cached(("privacy", privacy_page.pk, _host(request), get_language()), link) or None
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """Top-level pages marked "show in menus", in the reader's language."""
     request = context.get("request")
-    home = _home_page(request)
-    items = []
+    home_pk = _home_links(request)["pk"] if request is not None else None
     current_path = getattr(request, "path", "")
-    if home is not None:
-        for child in home.get_children().live().public().in_menu():
-            url = child.get_url(request)
-            if url:
-                items.append(
-                    {"title": child.title, "url": url, "active": current_path.startswith(url)}
-                )
+    items = []
+    if home_pk is not None:
+        items = _cached(
+            ("menu", home_pk, _host(request)), lambda: _menu_items(_home_page(request), request)
+        )
+    for item in items:
+        item["active"] = current_path.startswith(item["url"])
     return {"items": items, "home_url": home_url(context), "current_path": current_path}
+
+
+def _menu_items(home, request):
+    items = []
+    for child in public(home.get_children().live().in_menu()):
+        url = child.get_url(request)
+        if url:
+            items.append({"title": child.title, "url": url})
+    return items
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
@@ -60,8 +96,13 @@ def language_switcher(context):
     elif request is not None:
         path = request.get_full_path()
         urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
-    home = _home_page(request)
-    home_urls = _live_urls_by_language(home, request) if home is not None else {}
+    home_pk = _home_links(request)["pk"] if request is not None else None
+    home_urls = {}
+    if home_pk is not None:
+        home_urls = _cached(
+            ("translations", home_pk, _host(request)),
+            lambda: _translation_urls(_home_page(request), request),
+        )
     current = get_language()
     links = [
         {
@@ -76,8 +117,25 @@ def language_switcher(context):
 
 
 def _live_urls_by_language(page, request):
+    return _cached(
+        ("translations", page.pk, _host(request)), lambda: _translation_urls(page, request)
+    )
+
+
+def _translation_urls(page, request):
     translations = page.get_translations(inclusive=True).live().select_related("locale")
     return {t.locale.language_code: t.get_url(request) for t in translations}
+
+
+def _host(request):
+    return request.get_host() if request is not None else ""
+
+
+def _cached(parts, compute):
+    """``compute()``, kept until published content changes: the menu and the language links
+    are on every page and change only when pages are published, moved or restricted."""
+    value = published_content.cached(parts, compute, CONTENT_TIMEOUT)
+    return [dict(item) for item in value] if isinstance(value, list) else value
 
 
 WEEKDAYS = [

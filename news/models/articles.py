@@ -1,7 +1,6 @@
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,7 +11,6 @@ from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -20,7 +18,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.forms import PageForm
-from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public, with_photo
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import slugify_vi
 from news import cache as news_cache
@@ -40,10 +38,7 @@ def listing_renditions():
 def with_listing_related(articles):
     """What an article card shows besides the article: its category, its photo and the
     photo's listing renditions, each in one query for the whole list."""
-    Image = get_image_model()
-    return articles.select_related("category").prefetch_related(
-        Prefetch("hero_image", queryset=Image.objects.prefetch_renditions(*listing_renditions()))
-    )
+    return with_photo(articles.select_related("category"), "hero_image", listing_renditions())
 
 
 def in_locale(pages, locale):
@@ -62,23 +57,18 @@ def tagged_with(tag_ids):
     )
 
 
-def chosen_then_newest(articles, chosen_ids, automatic, limit):
-    """The live ``articles`` chosen by editors, in their order, then the newest of
-    ``automatic``, up to ``limit``, with what their cards show.
+def chosen_then_newest_ids(chosen_ids, automatic, limit):
+    """The ids of the articles chosen by editors, in their order, then of the newest of
+    ``automatic``: enough to fill every place even if no chosen article is live any more."""
+    automatic_ids = automatic.exclude(pk__in=chosen_ids).order_by("-date_published", "-pk")
+    return [*chosen_ids, *automatic_ids.values_list("pk", flat=True)[:limit]]
 
-    At most four queries whatever the number of articles: the newest ids (a narrow sort),
-    the chosen and automatic articles at once, their photos, the photos' renditions.
-    """
-    # Enough to fill every place, even if no chosen article is live any more.
-    automatic_ids = list(
-        automatic.exclude(pk__in=chosen_ids)
-        .order_by("-date_published", "-pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    found = with_listing_related(articles).in_bulk([*chosen_ids, *automatic_ids])
-    ordered = [found[pk] for pk in chosen_ids if pk in found]
-    ordered += [found[pk] for pk in automatic_ids if pk in found]
-    return ordered[:limit]
+
+def load_in_order(articles, ids, limit):
+    """Up to ``limit`` of the live ``articles`` with these ids, in their order, with what their
+    cards show: the articles with their photos, then the photos' renditions."""
+    found = with_listing_related(articles).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found][:limit]
 
 
 def paginate_by_ids(queryset, number, per_page, count_key=None):
@@ -122,7 +112,7 @@ class ArticleTag(ItemBase):
     )
 
 
-class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, Page):
+class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, OneChildTypeRouteMixin, Page):
     """The news listing, with readable URLs for each filter:
     ``chuyen-muc/<category>/``, ``the/<tag>/`` and ``nam/<year>/``."""
 
@@ -142,10 +132,7 @@ class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, Page):
     def articles(self):
         """Live articles under this index, newest first, with what the listing shows."""
         return with_listing_related(
-            NewsArticlePage.objects.child_of(self)
-            .live()
-            .public()
-            .order_by("-date_published", "-pk")
+            public(NewsArticlePage.objects.child_of(self).live()).order_by("-date_published", "-pk")
         )
 
     def categories(self):
@@ -319,7 +306,7 @@ class NewsArticlePage(SearchablePage, VietnameseSlugMixin, Page):
             for pk in self.related_links.order_by("sort_order").values_list("page_id", flat=True)
             if pk != self.pk
         ]
-        articles = NewsArticlePage.objects.live().public()
+        articles = public(NewsArticlePage.objects.live())
         if tags is None:
             tag_ids = list(self.tags.values_list("pk", flat=True))
         else:
@@ -328,7 +315,7 @@ class NewsArticlePage(SearchablePage, VietnameseSlugMixin, Page):
         if self.category_id:
             same_topic |= models.Q(category_id=self.category_id)
         automatic = articles.filter(same_topic, locale_id=self.locale_id).exclude(pk=self.pk)
-        return chosen_then_newest(articles, chosen_ids, automatic, limit)
+        return load_in_order(articles, chosen_then_newest_ids(chosen_ids, automatic, limit), limit)
 
     def approved_comments(self):
         """Approved comments, oldest first, in one query; the others never show."""

@@ -18,7 +18,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import PAGE_TRANSLATABLE_FIELDS
 from khuyenhoc.forms import PageForm
-from khuyenhoc.pages import VietnameseSlugMixin
+from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import fold, slugify_vi
 from news import cache as news_cache
@@ -89,7 +89,7 @@ class DocumentFilterForm(forms.Form):
         self.fields["nam"].choices = [("", _("All years"))] + [(y, y) for y in years]
 
 
-class DocumentIndexPage(VietnameseSlugMixin, Page):
+class DocumentIndexPage(VietnameseSlugMixin, OneChildTypeRouteMixin, Page):
     """The library of official documents, newest first, filtered by a GET form."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -107,9 +107,7 @@ class DocumentIndexPage(VietnameseSlugMixin, Page):
     @property
     def documents(self):
         return (
-            DocumentPage.objects.child_of(self)
-            .live()
-            .public()
+            public(DocumentPage.objects.child_of(self).live())
             .select_related("issuer")
             .order_by("-date_issued", "-pk")
         )

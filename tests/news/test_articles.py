@@ -188,16 +188,17 @@ def test_drafts_and_scheduled_articles_stay_hidden_until_their_time(client, news
     assert "Bài hẹn giờ đăng" in client.get("/tin-tuc/").content.decode()
 
 
-# Site lookup, routing, restrictions, settings, menu, switcher, then the listing itself:
-# the ids of the page's articles, then those articles with their hero images and renditions,
-# the categories, and the pinned articles with theirs (the first page of the unfiltered
-# index only). The count and the years are cached until the next publication.
-NEWS_INDEX_QUERIES = 23
-FILTERED_INDEX_QUERIES = 21
+# Site lookup, routing, settings (the home page's address, the menu, the language links and
+# the private sections are cached), then the listing itself:
+# the ids of the page's articles, then those articles with their categories and hero images
+# joined, their renditions, and the pinned articles with theirs (the first page of the
+# unfiltered index only). The count, the years and the private sections are cached.
+NEWS_INDEX_QUERIES = 12
+FILTERED_INDEX_QUERIES = 11
 # The article page: as above, then the article's tags, related articles (chosen ids,
 # automatic ids, then all of them with their photos), and its approved comments (one query,
 # whatever their number).
-ARTICLE_QUERIES = 26
+ARTICLE_QUERIES = 15
 
 
 @pytest.mark.django_db
