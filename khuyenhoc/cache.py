@@ -1,6 +1,8 @@
 """Versioned cache keys: bumping one number in the shared cache retires every key built
 with it, in every process at once (Redis in production), without listing the keys."""
 
+import time
+
 from django.core.cache import cache
 
 
@@ -12,7 +14,9 @@ class CacheVersion:
     def get(self):
         current = cache.get(self.version_key)
         if current is None:
-            cache.add(self.version_key, 1, timeout=None)
+            # Started from the clock, not 1: a version evicted from a full cache must not
+            # come back as an old number whose keys may still be there.
+            cache.add(self.version_key, time.time_ns() // 1000, timeout=None)
             current = cache.get(self.version_key, 1)
         return current
 
@@ -21,7 +25,7 @@ class CacheVersion:
         try:
             cache.incr(self.version_key)
         except ValueError:
-            cache.set(self.version_key, 2, timeout=None)
+            cache.set(self.version_key, time.time_ns() // 1000, timeout=None)
 
     def key(self, *parts):
         return ":".join(["khuyenhoc", self.name, str(self.get()), *map(str, parts)])

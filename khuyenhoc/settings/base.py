@@ -204,7 +204,13 @@ if env.str("REDIS_URL", default=""):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Menus, counts, pictures and rate limits share it: room for more than Django's 300.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # Public forms: requests per address (django-ratelimit syntax). Behind a proxy, set
 # RATELIMIT_IP_META_KEY to the header that carries the visitor's address.
