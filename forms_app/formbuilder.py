@@ -1,15 +1,6 @@
-"""Background work and Vietnamese messages of the simple form pages (``models.formbuilder``)."""
+"""Vietnamese messages of the simple form pages (``models.formbuilder``)."""
 
-from django.core.mail import send_mail
 from django.utils.translation import gettext_noop
-from django_tasks import task
-
-
-@task()
-def send_submission_mail(subject, body, addresses, sender=None):
-    """Tell the association about a new answer without making the visitor wait for SMTP."""
-    send_mail(subject, body, sender, addresses)
-
 
 # Wagtail's form builder ships few Vietnamese strings. Naming its messages here puts them in
 # the project's catalogue (makemessages finds them), which Django consults first, so editors

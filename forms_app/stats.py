@@ -12,7 +12,6 @@ Updates made with ``QuerySet.update()`` send no signal: call ``invalidate()`` af
 import datetime
 import hashlib
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_init, post_save
@@ -58,12 +57,7 @@ def invalidate():
 
 def _cached(name, signature, compute):
     digest = hashlib.sha1(repr(signature).encode()).hexdigest()[:16]
-    key = _version.key(name, digest)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return _version.cached((name, digest), compute, TIMEOUT)
 
 
 # --- Queries --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""E-mails to applicants, sent as background tasks (immediately in development)."""
+"""E-mails sent as background tasks (immediately in development): to applicants, and to the
+association about an answer to a simple form."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -44,3 +45,9 @@ def send_draft_link(draft_id, url):
             None,
             [draft.email],
         )
+
+
+@task()
+def send_submission_mail(subject, body, addresses, sender=None):
+    """Tell the association about a new answer without making the visitor wait for SMTP."""
+    send_mail(subject, body, sender, addresses)

@@ -85,9 +85,7 @@ def application_form(request, page, draft_token=None):
         if draft is None:
             raise Http404
 
-    criteria_set = _criteria_set(page)
-    criteria = list(criteria_set.criteria.all()) if criteria_set else []
-    provinces = list(Province.objects.all())
+    criteria_set, criteria, provinces = _form_inputs(page)
 
     if request.method == "GET":
         data = None
@@ -206,10 +204,16 @@ def _render(request, page, criteria_set, forms, token, draft, status=200, **extr
 def embedded_form_context(page):
     """An empty form of ``page`` for the embedded-form block (forms_app/blocks.py): it posts
     to the page itself, so errors, drafts and files are handled there."""
+    criteria_set, criteria, provinces = _form_inputs(page)
+    forms = _build_forms(page, criteria, provinces, None, None)
+    return _form_context(page, criteria_set, forms, new_token(), None)
+
+
+def _form_inputs(page):
+    """The criteria set, its criteria and the provinces a form of ``page`` is built from."""
     criteria_set = _criteria_set(page)
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
-    forms = _build_forms(page, criteria, list(Province.objects.all()), None, None)
-    return _form_context(page, criteria_set, forms, new_token(), None)
+    return criteria_set, criteria, list(Province.objects.all())
 
 
 def _form_context(page, criteria_set, forms, token, draft, status=200):

@@ -2,11 +2,10 @@
 
 Wagtail's ``PageQuerySet.public()`` reads every ``PageViewRestriction`` on each call,
 five identical queries on the home page. The private sections are few and rarely change,
-so ``public()`` here keeps their paths in the cache, dropped when a restriction is saved
-or deleted or a page moves.
+so ``public()`` here keeps their paths in the cache under a version of their own, moved
+only when a restriction is saved or deleted or a page moves (publishing leaves it alone).
 """
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from wagtail.images import get_image_model
 
@@ -33,6 +32,9 @@ class VietnameseSlugMixin(CachedViewRestrictionsMixin):
     Wagtail's own fallback is Django's ``slugify``, which drops ``Đ``. Wagtail fills in
     missing slugs in ``_set_core_field_defaults`` (from ``full_clean`` and
     ``minimal_clean``), so this runs just before it.
+
+    Every page type of the site starts with this mixin (its migrations name it), so it also
+    carries what all of them share: the cached view-restriction check.
     """
 
     def _set_core_field_defaults(self):
@@ -71,12 +73,10 @@ def restricted_paths():
     """Tree paths of the pages with a view restriction (their descendants are private too)."""
     from wagtail.models import PageViewRestriction
 
-    key = RESTRICTIONS.key("paths")
-    paths = cache.get(key)
-    if paths is None:
-        paths = sorted(PageViewRestriction.objects.values_list("page__path", flat=True))
-        cache.set(key, paths, timeout=None)
-    return paths
+    def paths():
+        return sorted(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+    return RESTRICTIONS.cached(("paths",), paths, timeout=None)
 
 
 def public(pages):
@@ -102,10 +102,11 @@ def connect_restriction_signals():
 
 
 def with_photo(queryset, field, specs):
-    """Join ``field``'s image to ``queryset`` and prefetch its renditions for ``specs``:
-    one query for the renditions of the whole list, none for the images."""
+    """Join ``field``'s image to ``queryset`` and prefetch its renditions for ``specs`` (filter
+    spec strings, as ``Filter.expand_spec`` gives): one query for the renditions of the whole
+    list, none for the images."""
     Rendition = get_image_model().get_rendition_model()
-    renditions = Rendition.objects.filter(filter_spec__in=[getattr(s, "spec", s) for s in specs])
+    renditions = Rendition.objects.filter(filter_spec__in=specs)
     return queryset.select_related(field).prefetch_related(
         Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
     )

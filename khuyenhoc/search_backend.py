@@ -165,7 +165,7 @@ def postgres_classes():
             words = [word for word in re.split(r"[\s\-]+", query.query_string) if word]
             if not words:
                 return None
-            lookups = [f"{vector.name}" for vector, _boost in vectors if isinstance(vector, F)]
+            lookups = [vector.name for vector, _boost in vectors if isinstance(vector, F)]
             if len(lookups) != len(vectors):
                 return None
 

@@ -27,9 +27,6 @@ from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin
 from khuyenhoc.text import slugify_vi
 
-# The antispam fields are checked, never stored nor mailed.
-ANTISPAM_FIELDS = ("website", "form_started")
-
 
 class SimpleFormPageForm(PageForm, WagtailAdminFormPageForm):
     """The admin form: optional slug (PageForm) and Wagtail's check for duplicate labels."""
@@ -120,14 +117,16 @@ class SimpleFormPage(VietnameseSlugMixin, AbstractEmailForm):
     def process_form_submission(self, form):
         from wagtail.contrib.forms.models import FormSubmission
 
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ANTISPAM_FIELDS}
+        # The antispam fields are checked, never stored nor mailed.
+        spam_fields = form.antispam_field_names()
+        data = {k: v for k, v in form.cleaned_data.items() if k not in spam_fields}
         submission = FormSubmission.objects.create(form_data=data, page=self)
         if self.to_address:
             self.send_mail(form)
         return submission
 
     def send_mail(self, form):
-        from forms_app.formbuilder import send_submission_mail
+        from forms_app.tasks import send_submission_mail
 
         addresses = [a.strip() for a in self.to_address.split(",") if a.strip()]
         subject = self.subject or self.title
@@ -138,7 +137,7 @@ class SimpleFormPage(VietnameseSlugMixin, AbstractEmailForm):
         )
 
     def render_email(self, form):
-        for name in ANTISPAM_FIELDS:
+        for name in form.antispam_field_names():
             form.cleaned_data.pop(name, None)
         return super().render_email(form)
 

@@ -14,7 +14,6 @@ HTML; deleting renditions drops every kept picture. Load this library after
 import hashlib
 
 from django import template
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
 from wagtail.images.templatetags import wagtailimages_tags as wagtail_images
 
@@ -48,11 +47,9 @@ class KeepFiltersMixin:
             image.focal_point_height,
         )
         spec = repr((type(self).__name__, self.filter_specs, image.file.name, focal, attrs))
-        key = pictures.key(image.pk, hashlib.sha256(spec.encode()).hexdigest()[:32])
-        html = cache.get(key)
-        if html is None:
-            html = str(super().render(context))
-            cache.set(key, html, TIMEOUT)
+        render = super().render
+        digest = hashlib.sha256(spec.encode()).hexdigest()[:32]
+        html = pictures.cached((image.pk, digest), lambda: str(render(context)), TIMEOUT)
         return mark_safe(html)  # noqa: S308 - Wagtail's own escaped output
 
 

@@ -67,11 +67,10 @@ def main_menu(context):
     current_path = getattr(request, "path", "")
     items = []
     if home_pk is not None:
-        items = _cached(
+        cached = _cached(
             ("menu", home_pk, _host(request)), lambda: _menu_items(_home_page(request), request)
         )
-    for item in items:
-        item["active"] = current_path.startswith(item["url"])
+        items = [{**item, "active": current_path.startswith(item["url"])} for item in cached]
     return {"items": items, "home_url": home_url(context), "current_path": current_path}
 
 
@@ -92,17 +91,14 @@ def language_switcher(context):
     page = context.get("page")
     urls = {}
     if isinstance(page, Page):
-        urls = _live_urls_by_language(page, request)
+        urls = _live_urls_by_language(page.pk, request, lambda: page)
     elif request is not None:
         path = request.get_full_path()
         urls = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
     home_pk = _home_links(request)["pk"] if request is not None else None
     home_urls = {}
     if home_pk is not None:
-        home_urls = _cached(
-            ("translations", home_pk, _host(request)),
-            lambda: _translation_urls(_home_page(request), request),
-        )
+        home_urls = _live_urls_by_language(home_pk, request, lambda: _home_page(request))
     current = get_language()
     links = [
         {
@@ -116,15 +112,16 @@ def language_switcher(context):
     return {"links": links}
 
 
-def _live_urls_by_language(page, request):
-    return _cached(
-        ("translations", page.pk, _host(request)), lambda: _translation_urls(page, request)
-    )
+def _live_urls_by_language(page_pk, request, get_page):
+    """``{language: url}`` of the live translations of the page ``get_page()`` loads, only
+    when they are not cached."""
 
+    def urls():
+        page = get_page()
+        translations = page.get_translations(inclusive=True).live().select_related("locale")
+        return {t.locale.language_code: t.get_url(request) for t in translations}
 
-def _translation_urls(page, request):
-    translations = page.get_translations(inclusive=True).live().select_related("locale")
-    return {t.locale.language_code: t.get_url(request) for t in translations}
+    return _cached(("translations", page_pk, _host(request)), urls)
 
 
 def _host(request):
@@ -134,8 +131,7 @@ def _host(request):
 def _cached(parts, compute):
     """``compute()``, kept until published content changes: the menu and the language links
     are on every page and change only when pages are published, moved or restricted."""
-    value = published_content.cached(parts, compute, CONTENT_TIMEOUT)
-    return [dict(item) for item in value] if isinstance(value, list) else value
+    return published_content.cached(parts, compute, CONTENT_TIMEOUT)
 
 
 WEEKDAYS = [

@@ -1,4 +1,3 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -17,11 +16,11 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import PAGE_TRANSLATABLE_FIELDS
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public, with_photo
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import slugify_vi
-from news import cache as news_cache
 from news.blocks import ArticleStreamBlock
 from news.models.categories import NewsCategory
 
@@ -71,21 +70,21 @@ def load_in_order(articles, ids, limit):
     return [found[pk] for pk in ids if pk in found][:limit]
 
 
-def paginate_by_ids(queryset, number, per_page, count_key=None):
+def paginate_by_ids(queryset, number, per_page, count_parts=None):
     """Page through ``queryset`` sorting only its ids, then load that page's rows.
 
     A deep page ("?page=400") makes the database skip thousands of rows; skipping narrow
     ids rows is several times cheaper than skipping whole pages. Counting reads every row,
-    so with ``count_key`` the count is cached until the next publication.
+    so with ``count_parts`` (what names this listing) the count is cached until the next
+    publication.
     Returns the page (its object_list holds the rows, in order) and the elided page range.
     """
     paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
-    if count_key is not None:
-        count = cache.get(count_key)
-        if count is None:
-            count = paginator.count
-            cache.set(count_key, count, news_cache.TIMEOUT)
-        paginator.count = count  # Paginator.count is a cached_property
+    if count_parts is not None:
+        # Paginator.count is a cached_property: set, it is not counted again.
+        paginator.count = published_content.cached(
+            ("news-count", *count_parts), lambda: paginator.count, CONTENT_TIMEOUT
+        )
     page_obj = paginator.get_page(number)
     ids = list(page_obj.object_list)
     rows = queryset.order_by().in_bulk(ids)
@@ -141,18 +140,16 @@ class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, OneChildTypeRouteMix
     def years(self, articles=None):
         """Years that have articles, newest first: cached until the next publication, since
         finding them reads every article."""
-        key = news_cache.key("news-years", self.pk)
-        years = cache.get(key)
-        if years is None:
-            articles = self.articles if articles is None else articles
-            dates = articles.dates("date_published", "year", order="DESC")
-            years = [moment.year for moment in dates]
-            cache.set(key, years, news_cache.TIMEOUT)
-        return years
 
-    def paginate(self, request, articles, count_key=None):
+        def years():
+            listing = self.articles if articles is None else articles
+            return [moment.year for moment in listing.dates("date_published", "year", "DESC")]
+
+        return published_content.cached(("news-years", self.pk), years, CONTENT_TIMEOUT)
+
+    def paginate(self, request, articles, count_parts=None):
         page_obj, page_range = paginate_by_ids(
-            articles, request.GET.get("page"), ARTICLES_PER_PAGE, count_key
+            articles, request.GET.get("page"), ARTICLES_PER_PAGE, count_parts
         )
         return {"page_obj": page_obj, "articles": page_obj.object_list, "page_range": page_range}
 
@@ -165,11 +162,11 @@ class NewsIndexPage(VietnameseSlugMixin, RoutablePageMixin, OneChildTypeRouteMix
             pinned = list(articles.filter(featured=True)[:3])
         listing = articles.filter(filters) if filters is not None else articles
         named = [f"{name}={getattr(value, 'pk', value)}" for name, value in context.items()]
-        count_key = news_cache.key("news-count", self.pk, *sorted(named))
+        count_parts = (self.pk, *sorted(named))
         return self.render(
             request,
             context_overrides={
-                **self.paginate(request, listing, count_key),
+                **self.paginate(request, listing, count_parts),
                 "pinned": pinned,
                 "categories": self.categories(),
                 "years": self.years(articles),

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +16,11 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import PAGE_TRANSLATABLE_FIELDS
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import fold, slugify_vi
-from news import cache as news_cache
 
 DOCUMENTS_PER_PAGE = 20
 
@@ -115,13 +114,12 @@ class DocumentIndexPage(VietnameseSlugMixin, OneChildTypeRouteMixin, Page):
     def years(self, documents=None):
         """Years that have documents, newest first: cached until the next publication,
         since finding them reads every document."""
-        key = news_cache.key("document-years", self.pk)
-        years = cache.get(key)
-        if years is None:
-            documents = self.documents if documents is None else documents
-            years = [d.year for d in documents.dates("date_issued", "year", order="DESC")]
-            cache.set(key, years, news_cache.TIMEOUT)
-        return years
+
+        def years():
+            listing = self.documents if documents is None else documents
+            return [d.year for d in listing.dates("date_issued", "year", order="DESC")]
+
+        return published_content.cached(("document-years", self.pk), years, CONTENT_TIMEOUT)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
