@@ -21,7 +21,6 @@ are aggregated in the database and cached until an application changes status; t
 import argparse
 import gc
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import measure  # noqa: E402
 
 from bench.live_targets import add_applications  # noqa: E402
 from bench.news import add_articles  # noqa: E402
@@ -56,26 +55,6 @@ def tag_for_campaign():
     ArticleTag.objects.bulk_create(
         [ArticleTag(content_object_id=pk, tag=tag) for pk in ids[::10]], batch_size=1000
     )
-
-
-def measure(client, path, requests, before=None):
-    client.get(path)  # renditions and process-wide caches
-    timings, cpu = [], []
-    for _ in range(requests):
-        if before:
-            before()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    if before:
-        before()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, statistics.median(cpu), len(queries.captured_queries)
 
 
 def main():

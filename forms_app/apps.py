@@ -14,6 +14,33 @@ def _sync_units(sender, using="default", **kwargs):
         sync_units(using=using)
 
 
+# The two staff groups of the review workflow: the admin and the applications list (view only;
+# what they may do to an application follows from their review assignments, forms_app.workflow).
+# Names are what administrators see.
+REVIEW_GROUPS = {
+    "Cán bộ xét duyệt": ["view_application"],
+    "Lãnh đạo phê duyệt": ["view_application"],
+}
+
+
+def _review_groups(sender, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    admin_access = Permission.objects.using(using).filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for name, codenames in REVIEW_GROUPS.items():
+        # Always (``add`` is idempotent): Wagtail's admin permission may be created by a later
+        # app's post_migrate than ours on the first ``migrate``.
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.add(
+            *admin_access,
+            *Permission.objects.using(using).filter(
+                content_type__app_label="forms_app", codename__in=codenames
+            ),
+        )
+
+
 class FormsAppConfig(AppConfig):
     """Applications for the learning titles, their review, and form-builder pages."""
 
@@ -22,6 +49,7 @@ class FormsAppConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_units, sender=self, dispatch_uid="forms_app_sync_units")
+        post_migrate.connect(_review_groups, dispatch_uid="forms_app_review_groups")
         from forms_app import stats
 
         stats.connect()

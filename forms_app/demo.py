@@ -217,9 +217,31 @@ def load(command):
     )
     _simple_forms(command, home)
     _article_call_to_action(command)
+    _review_accounts(command)
     # Tests start from an empty table of applications (settings.test turns this off).
     if getattr(settings, "DEMO_RECOGNISED_APPLICATIONS", True):
         load_recognised_applications(command)
+
+
+# One account per role of the review workflow (password: home.demo.DEMO_PASSWORD), with the
+# two reviewers in different communes of the demo applications' province (Hưng Yên):
+# (username, first name, last name, group, role, commune code, province code).
+REVIEW_ACCOUNTS = [
+    ("xetduyet.donghung", "Cán bộ", "Đông Hưng", "Cán bộ xét duyệt", "reviewer", "12688", None),
+    ("xetduyet.tienhai", "Cán bộ", "Tiền Hải", "Cán bộ xét duyệt", "reviewer", "12970", None),
+    ("pheduyet.hungyen", "Lãnh đạo", "Hưng Yên", "Lãnh đạo phê duyệt", "approver", None, "33"),
+]
+
+
+def _review_accounts(command):
+    from forms_app.models import ReviewAssignment
+    from home.demo import demo_user
+
+    for username, first, last, group, role, commune, province in REVIEW_ACCOUNTS:
+        user = demo_user(command, username, first, last, [group])
+        ReviewAssignment.objects.get_or_create(
+            user=user, role=role, commune_id=commune, province_id=province
+        )
 
 
 # Recognised applications, so the running campaign's live target counts something:

@@ -186,6 +186,13 @@ class ApplicationForm(SpamProtectionMixin, forms.Form):
         ),
         error_messages={"required": _("Please give your consent so that we can process it.")},
     )
+    public_listing = forms.BooleanField(
+        label=_(
+            "Once recognised, my name, title, commune and year may appear in the public list "
+            "of recognised titles."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, page, criteria=(), provinces=None, pending_files=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,7 +276,7 @@ class ApplicationForm(SpamProtectionMixin, forms.Form):
         if self.criteria:
             sections.append(("self-assessment", _("Self-assessment"), []))
         sections.append(("evidence", _("Evidence"), ["evidence"]))
-        sections.append(("consent", _("Consent"), ["consent"]))
+        sections.append(("consent", _("Consent"), ["consent", "public_listing"]))
         return sections
 
     def raw_points(self):

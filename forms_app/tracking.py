@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from wagtail.log_actions import log
 
 from forms_app.files import check_upload
 from forms_app.forms import EvidenceField, PhoneField
@@ -221,8 +222,11 @@ def _withdraw(application, reason):
     locked = Application.objects.select_for_update().filter(pk=application.pk).first()
     if locked is None or not locked.can_withdraw:
         return
+    previous = locked.status
     locked.status = ApplicationStatus.WITHDRAWN
-    locked.save(update_fields=["status", "updated_at"])
+    locked.revision += 1
+    locked.save(update_fields=["status", "revision", "updated_at"])
+    log(locked, "forms_app.withdraw", data={"from": previous, "to": locked.status, "note": reason})
     ApplicationEvent.objects.create(
         application=locked,
         status=ApplicationStatus.WITHDRAWN,
@@ -257,7 +261,17 @@ def _save_reply(application, reply):
     locked.email = data["email"]
     locked.hamlet = data["hamlet"]
     locked.status = ApplicationStatus.IN_REVIEW
-    locked.save(update_fields=["email", "hamlet", "status", "updated_at"])
+    locked.revision += 1
+    locked.save(update_fields=["email", "hamlet", "status", "revision", "updated_at"])
+    log(
+        locked,
+        "forms_app.applicant_reply",
+        data={
+            "from": ApplicationStatus.INFO_REQUESTED,
+            "to": locked.status,
+            "note": "\n".join(changes),
+        },
+    )
     ApplicationEvent.objects.create(
         application=locked,
         status=ApplicationStatus.IN_REVIEW,

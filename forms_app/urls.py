@@ -3,7 +3,7 @@ from django.urls import path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from forms_app import tracking, views
+from forms_app import public, stats_views, tracking, views
 
 app_name = "forms_app"
 
@@ -36,5 +36,28 @@ urlpatterns = [
         ),
         tracking.track_detail,
         name="track_detail",
+    ),
+    # After recognition: checking a certificate's code, the public list (with the applicant's
+    # agreement) and the public statistics.
+    path(_by_language(vi="xac-minh/", en="en/verify/"), public.verify, name="verify"),
+    path(
+        _by_language(vi="xac-minh/<str:code>/", en="en/verify/<str:code>/"),
+        public.verify_code,
+        name="verify_code",
+    ),
+    path(
+        _by_language(vi="danh-sach-cong-nhan/", en="en/recognised-titles/"),
+        public.recognised_list,
+        name="recognised_list",
+    ),
+    path(
+        _by_language(vi="thong-ke/", en="en/statistics/"),
+        stats_views.statistics,
+        name="statistics",
+    ),
+    path(
+        _by_language(vi="thong-ke.csv", en="en/statistics.csv"),
+        stats_views.statistics_csv,
+        name="statistics_csv",
     ),
 ]

@@ -34,7 +34,7 @@ from forms_app.models import (
     SelfAssessment,
     new_token,
 )
-from forms_app.tasks import send_confirmation, send_draft_link
+from forms_app.tasks import notify_reviewers, send_confirmation, send_draft_link
 from khuyenhoc.antispam import HONEYPOT_FIELD, STARTED_FIELD, rate_limited, too_many_requests
 
 TEMPLATE = "forms_app/application_form_page.html"
@@ -174,6 +174,7 @@ def application_form(request, page, draft_token=None):
     if application.email:
         url = request.build_absolute_uri(application.tracking_path())
         transaction.on_commit(lambda: send_confirmation.enqueue(application.pk, url))
+    transaction.on_commit(lambda: notify_reviewers.enqueue(application.pk))
     return redirect(_sent_url(page, request, token))
 
 
@@ -314,6 +315,7 @@ def _create_application(page, criteria_set, form, members, draft):
         self_rating=(criteria_set.rating_for(total) or "") if criteria_set else "",
         consent_at=now,
         privacy_notice_text=strip_tags(page.privacy_notice),
+        public_listing=data.get("public_listing", False),
         submitted_at=now,
     )
     if members is not None:
@@ -386,7 +388,10 @@ def communes(request, province):
 
 @never_cache
 def evidence_file(request, pk):
-    """An applicant's file, to staff who may see applications or to the draft's holder."""
+    """An applicant's file, to the draft's or application's holder (by its token) or to staff
+    whose area holds the application (``workflow.visible``): another area's file is not found."""
+    from forms_app import workflow
+
     item = get_object_or_404(EvidenceFile.objects.select_related("draft", "application"), pk=pk)
     token = request.GET.get("t", "")
     allowed = False
@@ -394,8 +399,14 @@ def evidence_file(request, pk):
         allowed = True
     elif item.application is not None and token and item.application.secret == token:
         allowed = True
-    elif request.user.is_authenticated and request.user.has_perm("forms_app.view_application"):
-        allowed = True
+    elif (
+        item.application_id is not None
+        and request.user.is_authenticated
+        and request.user.has_perm("forms_app.view_application")
+    ):
+        allowed = workflow.visible(
+            Application.objects.filter(pk=item.application_id), request.user
+        ).exists()
     if not allowed:
         if not request.user.is_authenticated and not token:
             from django.contrib.auth.views import redirect_to_login

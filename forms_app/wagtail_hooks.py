@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from forms_app.models import CriteriaSet
+from forms_app.reviews.viewsets import ApplicationViewSet, ReviewAssignmentViewSet
 
 
 class CriteriaSetForm(WagtailAdminModelForm):
@@ -91,6 +92,8 @@ class CriteriaSetViewSet(SnippetViewSet):
 
 
 register_snippet(CriteriaSetViewSet)
+register_snippet(ApplicationViewSet)
+register_snippet(ReviewAssignmentViewSet)
 
 
 @require_POST
@@ -112,3 +115,55 @@ def admin_urls():
             name="forms_app_criteriaset_new_version",
         )
     ]
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    from forms_app.workflow import TRANSITIONS
+
+    for transition in TRANSITIONS.values():
+        actions.register_action(transition.log_action, transition.label, transition.label)
+    actions.register_action(
+        "forms_app.applicant_reply",
+        gettext_lazy("Applicant's answer"),
+        gettext_lazy("The applicant answered the request"),
+    )
+    actions.register_action(
+        "forms_app.withdraw",
+        gettext_lazy("Withdraw"),
+        gettext_lazy("Withdrawn by the applicant"),
+    )
+    actions.register_action(
+        "forms_app.score", gettext_lazy("Score"), gettext_lazy("Scores changed")
+    )
+    actions.register_action("forms_app.note", gettext_lazy("Note"), gettext_lazy("Note added"))
+    actions.register_action(
+        "forms_app.anonymise", gettext_lazy("Anonymise"), gettext_lazy("Personal data removed")
+    )
+    actions.register_action(
+        "forms_app.export_personal_data",
+        gettext_lazy("Export personal data"),
+        gettext_lazy("Personal data exported"),
+    )
+
+
+# --- The review workflow's bulk actions and home panel (forms_app.reviews) -------------------
+
+
+def _register_review_bulk_actions():
+    from forms_app.reviews.bulk import RecogniseBulkAction, StartReviewBulkAction
+
+    hooks.register("register_bulk_action", StartReviewBulkAction)
+    hooks.register("register_bulk_action", RecogniseBulkAction)
+
+
+_register_review_bulk_actions()
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panel(request, panels):
+    from forms_app.reviews.dashboard import panel_for
+
+    panel = panel_for(request.user)
+    if panel is not None:
+        panels.append(panel)

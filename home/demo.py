@@ -54,24 +54,29 @@ def load(command):
 
 
 def _users(command):
+    return {
+        username: demo_user(command, username, first, last, groups, superuser=superuser)
+        for username, first, last, superuser, groups in DEMO_USERS
+    }
+
+
+def demo_user(command, username, first, last, groups, superuser=False):
+    """The demo account, made once with the public demo password and the given groups."""
     User = get_user_model()
-    users = {}
-    for username, first, last, superuser, groups in DEMO_USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(
-                username=username,
-                email=f"{username}@example.org",
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                is_staff=True,
-                is_superuser=superuser,
-            )
-            user.groups.set(Group.objects.filter(name__in=groups))
-            command.report(f"user {username}")
-        users[username] = user
-    return users
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=username,
+            email=f"{username}@example.org",
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        user.groups.set(Group.objects.filter(name__in=groups))
+        command.report(f"user {username}")
+    return user
 
 
 def _demo_image(title, size, draw_fn):

@@ -8,6 +8,8 @@
 - ``applications``: ``ApplicationDraft`` and ``EvidenceFile`` (what an applicant typed and
   uploaded before sending, under an unguessable token, files in the private storage), then
   ``Application`` with its members, self-assessment lines, files and events.
+- ``review``: ``ReviewAssignment`` (who reviews or approves which commune or province) and
+  ``ReviewScore`` (reviewers' points per criterion); the transitions are in ``forms_app.workflow``.
 - ``formbuilder``: Wagtail form-builder pages for simple forms (contact, event registration).
 
 Everything is re-exported here, including the callables migrations refer to by their
@@ -36,6 +38,7 @@ from .choices import (
 from .criteria import CriteriaSet, Criterion, RatingThreshold
 from .formbuilder import SimpleFormField, SimpleFormPage
 from .pages import ApplicationFormPage
+from .review import ReviewAssignment, ReviewRole, ReviewScore
 from .units import Commune, Province
 
 __all__ = [
@@ -56,6 +59,9 @@ __all__ = [
     "LearningTitle",
     "Province",
     "RatingThreshold",
+    "ReviewAssignment",
+    "ReviewRole",
+    "ReviewScore",
     "SelfAssessment",
     "SimpleFormField",
     "SimpleFormPage",

@@ -156,6 +156,28 @@ class Application(models.Model):
     # records the decision's date, and saving a recognised application without one
     # takes the day it was saved.
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+    public_listing = models.BooleanField(
+        _("agrees to appear in the public list"),
+        default=False,
+        help_text=_("Name, title, commune and year only, once recognised"),
+    )
+    # The review: the reviewers' total and rating, then the decision.
+    review_total = models.DecimalField(
+        _("reviewers' total"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    review_rating = models.CharField(_("reviewers' rating"), max_length=50, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    certificate_code = models.CharField(
+        _("verification code"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    # Moves on every transition and score change: two reviewers acting on the same version,
+    # the second is told it changed instead of overwriting the first.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -166,6 +188,31 @@ class Application(models.Model):
             models.Index(fields=["commune", "status"]),
             # Live campaign targets and the public figures count recognised applications.
             models.Index(fields=["status", "learning_title", "recognised_on"]),
+            # The public list of recognised titles by commune and year.
+            models.Index(fields=["commune", "status", "recognised_on"]),
+            # An approver's list (a province): the counts per status, and the newest first.
+            models.Index(fields=["province", "status"]),
+            models.Index(fields=["province", "submitted_at"]),
+            # The public statistics, and an approver's counts per status for one title: every
+            # column they read, so the database answers from the index without the wide rows.
+            models.Index(
+                fields=[
+                    "province",
+                    "learning_title",
+                    "status",
+                    "kind",
+                    "commune",
+                    "submitted_at",
+                    "recognised_on",
+                ],
+                name="application_statistics",
+            ),
+            # The admin's search (a LIKE over every row of the user's area): the counts per
+            # status read this narrow index instead of the rows.
+            models.Index(
+                fields=["status", "province", "commune", "code", "phone", "applicant_name"],
+                name="application_search",
+            ),
         ]
 
     def __str__(self):

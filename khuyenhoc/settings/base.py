@@ -222,10 +222,15 @@ PUBLIC_FORM_RATES = {
     "simple_forms": env.str("RATE_SIMPLE_FORMS", default="10/h"),
     # Looking an application up by code and phone: enough for a family, too few to guess codes.
     "tracking": env.str("RATE_TRACKING", default="20/h"),
+    # Checking a certificate's verification code (public, read only).
+    "verify": env.str("RATE_VERIFY", default="60/h"),
 }
 # Drafts nobody has touched for this many days are deleted with their files by
 # `manage.py clear_stale_drafts` (run it daily from cron or a timer).
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
+# Rejected and withdrawn applications keep their personal data this long, then
+# ``anonymise_applications`` removes it (the figures stay).
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=5)
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None) or None

@@ -127,3 +127,74 @@ def form_data(page, commune, token=TOKEN, **overrides):
             data[f"note_{criterion.pk}"] = "Đã thực hiện đầy đủ"
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+# --- The review workflow --------------------------------------------------------------------
+
+DONG_HUNG, TIEN_HAI = "12688", "12970"  # the demo reviewers' communes (Hưng Yên)
+
+
+@pytest.fixture
+def staff(demo, django_user_model):
+    """The demo accounts of the review workflow, by role."""
+    users = django_user_model.objects.in_bulk(
+        ["admin", "xetduyet.donghung", "xetduyet.tienhai", "pheduyet.hungyen"],
+        field_name="username",
+    )
+    return {
+        "admin": users["admin"],
+        "reviewer": users["xetduyet.donghung"],
+        "other_reviewer": users["xetduyet.tienhai"],
+        "approver": users["pheduyet.hungyen"],
+    }
+
+
+@pytest.fixture
+def make_application(demo):
+    """An application as the form stores it (criteria set, self-assessment, one PDF), in
+    any commune and status, without going through the public form each time."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from forms_app.models import Application, EvidenceFile, SelfAssessment
+
+    counter = iter(range(1, 10_000))
+
+    def make(commune=DONG_HUNG, status="submitted", title="family", **fields):
+        page = ApplicationFormPage.objects.get(
+            learning_title=title, kind="recognition", locale__language_code="vi"
+        )
+        commune_obj = Commune.objects.get(code=commune)
+        number = next(counter)
+        application = Application.objects.create(
+            submission_token=f"review-{number}-{commune}",
+            page=page,
+            learning_title=title,
+            kind="recognition",
+            criteria_set=page.criteria_set,
+            status=status,
+            applicant_name=fields.pop("applicant_name", f"Gia đình ông Nguyễn Văn Số {number}"),
+            phone=fields.pop("phone", "0912345678"),
+            email=fields.pop("email", f"hoso{number}@example.org"),
+            province_id=commune_obj.province_id,
+            commune=commune_obj,
+            hamlet=fields.pop("hamlet", "Thôn Đoài"),
+            consent_at=timezone.now(),
+            privacy_notice_text="Thông báo xử lý dữ liệu cá nhân.",
+            **fields,
+        )
+        criteria = list(page.criteria_set.criteria.all())
+        SelfAssessment.objects.bulk_create(
+            SelfAssessment(application=application, criterion=c, points=c.max_points - 2)
+            for c in criteria
+        )
+        EvidenceFile.objects.create(
+            application=application,
+            file=ContentFile(PDF, name="minh-chung.pdf"),
+            original_name="minh-chung.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+        )
+        return application
+
+    return make

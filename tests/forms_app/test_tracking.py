@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from forms_app.models import Application, ApplicationEvent, EvidenceFile
 
@@ -237,6 +238,11 @@ def test_reply_to_a_request_returns_the_application_to_review(client, applicatio
     assert soup(page).select_one("#reply") is None
     assert "Em gửi thêm ảnh góc học tập" in soup(page).select_one("#timeline").text
     assert "Tổ dân phố 3 →" not in page.content.decode()  # the reviewers' note stays private
+    # In the reviewers' history too, and a reviewer acting on the page seen before is stopped.
+    entry = ModelLogEntry.objects.get(object_id=str(application.pk))
+    assert entry.action == "forms_app.applicant_reply" and entry.user is None
+    assert entry.data["to"] == "in_review" and "Tổ dân phố 4" in entry.data["note"]
+    assert application.revision == 1
 
     # Sent twice: the second one changes nothing.
     again = client.post(url, {**data, "evidence": [png("lan-hai.png")]})
@@ -309,6 +315,12 @@ def test_withdraw_before_a_decision(client, application):
     assert page.select_one("#tracking-status")["data-status"] == "withdrawn"
     assert page.select_one("#withdraw") is None
     assert "Gia đình chuyển đi" in page.select_one("#timeline").text
+    entry = ModelLogEntry.objects.get(object_id=str(application.pk))
+    assert (entry.action, entry.data["from"], entry.data["to"]) == (
+        "forms_app.withdraw",
+        "submitted",
+        "withdrawn",
+    )
     # Twice: still one withdrawal.
     assert client.post(url, data).status_code == 302
     assert application.events.filter(status="withdrawn").count() == 1

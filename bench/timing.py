@@ -1,0 +1,30 @@
+"""Timing shared by the benches: a page's median, 95th percentile, CPU time and queries."""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def measure(client, path, requests, before=None):
+    """Time ``requests`` GETs of ``path`` after one warm-up (renditions and process-wide
+    caches); ``before`` runs ahead of each, e.g. to drop a cache."""
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    timings, cpu = [], []
+    for _ in range(requests):
+        if before:
+            before()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    timings.sort()
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    return statistics.median(timings), p95, statistics.median(cpu), len(queries.captured_queries)
