@@ -322,6 +322,23 @@ RECOGNISED = [
 ]
 
 
+def _decision(status, recognised_on):
+    """A recognised demo application's decision, so its certificate and its verification
+    page can be shown."""
+    if status != ApplicationStatus.APPROVED or not recognised_on:
+        return {}
+    from forms_app.workflow import default_valid_until, new_certificate_code
+
+    date = datetime.date.fromisoformat(recognised_on)
+    return {
+        "decision_number": f"{date:%m}/QĐ-HKH",
+        "decision_date": date,
+        "decision_signer": "Chủ tịch Hội Khuyến học tỉnh",
+        "valid_until": default_valid_until(date),
+        "certificate_code": new_certificate_code(),
+    }
+
+
 def load_recognised_applications(command):
     communes = Commune.objects.in_bulk({row[2] for row in RECOGNISED})
     pages = {
@@ -353,6 +370,8 @@ def load_recognised_applications(command):
             privacy_notice_text=PRIVACY,
             submitted_at=timezone.make_aware(datetime.datetime(2026, 5, 4, 9, 0)),
             recognised_on=datetime.date.fromisoformat(recognised_on) if recognised_on else None,
+            public_listing=True,
+            **_decision(status, recognised_on),
         )
         added += 1
     if added:
