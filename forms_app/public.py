@@ -18,7 +18,6 @@ a recognition appears as soon as it is recorded, and its few indexed queries cos
 import re
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
 from django.shortcuts import redirect, render
@@ -30,12 +29,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from forms_app.certificates import certified
 from forms_app.models import Application, ApplicationStatus, Commune, LearningTitle, Province
 from forms_app.workflow import CODE_ALPHABET
-from khuyenhoc.antispam import too_many_requests
+from khuyenhoc.antispam import rate_limited, too_many_requests
 
 VERIFY_TEMPLATE = "forms_app/verify.html"
 LIST_TEMPLATE = "forms_app/recognised_list.html"
@@ -77,14 +75,6 @@ class VerifyForm(forms.Form):
         return code
 
 
-def _verify_rate_limited(request):
-    """Every lookup counts, GET included: the code is in the address."""
-    rate = settings.PUBLIC_FORM_RATES["verify"]
-    return is_ratelimited(
-        request, group="khuyenhoc.verify", key="ip", rate=rate, method=ALL, increment=True
-    )
-
-
 @require_safe
 @cache_control(private=True, max_age=VERIFY_MAX_AGE)
 def verify(request):
@@ -103,7 +93,8 @@ def verify_code(request, code):
     normalised = normalise_code(code)
     if normalised is not None and normalised != code:
         return redirect("forms_app:verify_code", code=normalised)
-    if _verify_rate_limited(request):
+    # Every lookup counts, GET included: the code is in the address.
+    if rate_limited(request, "verify", method=ALL):
         response = too_many_requests(
             request,
             _("You have checked codes too many times. Please wait a while and try again."),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from forms_app import workflow
 from forms_app.files import check_upload
 from forms_app.forms import (
     MEMBERS_PREFIX,
@@ -390,7 +391,6 @@ def communes(request, province):
 def evidence_file(request, pk):
     """An applicant's file, to the draft's or application's holder (by its token) or to staff
     whose area holds the application (``workflow.visible``): another area's file is not found."""
-    from forms_app import workflow
 
     item = get_object_or_404(EvidenceFile.objects.select_related("draft", "application"), pk=pk)
     token = request.GET.get("t", "")

@@ -65,7 +65,8 @@ class Conflict(WorkflowError):
 # --- Areas ----------------------------------------------------------------------------------
 
 
-def _assignments(user):
+def assignments(user):
+    """The user's ``(role, commune code, province code)`` rows, read once per request."""
     cached = getattr(user, "_review_assignments", None)
     if cached is None:
         cached = list(
@@ -87,7 +88,7 @@ def area_filter(user, role=None, commune_field="commune_id", province_field="pro
     if is_admin(user):
         return Q()
     communes, provinces = set(), set()
-    for assigned_role, commune_id, province_id in _assignments(user):
+    for assigned_role, commune_id, province_id in assignments(user):
         if role is not None and assigned_role != role:
             continue
         if commune_id:
@@ -110,7 +111,7 @@ def visible(queryset, user):
 
 
 def has_area(user):
-    return user.is_authenticated and (is_admin(user) or bool(_assignments(user)))
+    return user.is_authenticated and (is_admin(user) or bool(assignments(user)))
 
 
 def roles_for(user, application):
@@ -118,7 +119,7 @@ def roles_for(user, application):
     if is_admin(user):
         return {REVIEWER, APPROVER}
     roles = set()
-    for role, commune_id, province_id in _assignments(user):
+    for role, commune_id, province_id in assignments(user):
         if commune_id == application.commune_id or (
             province_id and province_id == application.province_id
         ):

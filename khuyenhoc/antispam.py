@@ -75,15 +75,16 @@ class SpamProtectionMixin:
         self.data[self.add_prefix(STARTED_FIELD)] = _started_token()
 
 
-def rate_limited(request, group, rate=None):
-    """Count this POST against the sender's address; True once over the group's rate.
+def rate_limited(request, group, rate=None, method="POST"):
+    """Count this POST (or, with ``method=ALL``, any request) against the sender's address;
+    True once over the group's rate.
 
     Rates live in ``settings.PUBLIC_FORM_RATES`` (e.g. ``"5/10m"``) so deployments can tune
     them; addresses come from ``RATELIMIT_IP_META_KEY`` behind a proxy.
     """
     rate = rate or settings.PUBLIC_FORM_RATES[group]
     return is_ratelimited(
-        request, group=f"khuyenhoc.{group}", key="ip", rate=rate, method="POST", increment=True
+        request, group=f"khuyenhoc.{group}", key="ip", rate=rate, method=method, increment=True
     )
 
 

@@ -33,7 +33,7 @@ class ReviewPanel(Component):
     def roles(self):
         if workflow.is_admin(self.user):
             return {workflow.REVIEWER, workflow.APPROVER}
-        return {role for role, _commune, _province in workflow._assignments(self.user)}
+        return {role for role, _commune, _province in workflow.assignments(self.user)}
 
     def counts(self, waiting):
         aggregates = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in S.values}
