@@ -35,7 +35,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from timing import measure  # noqa: E402
+from timing import measure, settle_database  # noqa: E402
 
 from bench.live_targets import add_applications  # noqa: E402
 from bench.news import add_articles  # noqa: E402
@@ -72,9 +72,7 @@ def main():
         add_articles(args.articles)
         tag_for_campaign()
         add_applications(args.applications)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        settle_database()
         print(f"data built in {time.perf_counter() - started:.1f} s")
         # A server process starts without the objects the build left behind: set them
         # aside, so the collector does not walk them again during the timed requests.

@@ -56,6 +56,7 @@ def add_applications(count):
                 kind="recognition",
                 status=status,
                 applicant_name=f"Hộ thử {number}",
+                search_name=f"ho thu {number}",  # bulk_create skips save()
                 phone="0912000000",
                 province_id=province,
                 commune_id=code,

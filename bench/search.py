@@ -44,6 +44,7 @@ from django.utils import translation  # noqa: E402
 from wagtail.search.backends import get_search_backend  # noqa: E402
 
 from bench.news import add_articles  # noqa: E402
+from bench.timing import settle_database  # noqa: E402
 from news.models import NewsArticlePage  # noqa: E402
 
 
@@ -90,12 +91,7 @@ def main():
             started = time.perf_counter()
             call_command("update_index", stdout=devnull, stderr=devnull)
             rebuilt = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            # The bulk-built pages have no planner statistics until autovacuum analyzes
-            # them (never, where a server runs without it): the planner then expects a
-            # handful of pages and loops over all 10,000. A live site's tables are analyzed.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        settle_database()
         # A server process starts without the objects the build left behind: set them
         # aside, so the collector does not walk them again during the timed requests.
         gc.collect()

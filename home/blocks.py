@@ -10,13 +10,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Subquery
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.models import Locale
 
 from khuyenhoc.blocks import BaseStreamBlock
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
 from khuyenhoc.pages import public
 
 
@@ -58,13 +59,16 @@ def _count_block(default, maximum=12):
     return blocks.IntegerBlock(label=_("How many"), default=default, min_value=1, max_value=maximum)
 
 
-def _items_for_page(queryset, page, count):
+def _items_for_page(queryset, page, count, kind):
     """Up to ``count`` items in the page's language; in the site's main language when the
-    page's has none yet (English readers then see the Vietnamese items, marked as such)."""
+    page's has none yet (English readers then see the Vietnamese items, marked as such).
+    ``kind`` names the listing for the cache."""
     from news.models.articles import in_locale as _in_locale
 
-    main_locale = Subquery(
-        Locale.objects.filter(language_code=settings.LANGUAGE_CODE).values("pk")[:1]
+    main_locale = published_content.cached(
+        ("main-locale",),
+        lambda: Locale.objects.get(language_code=settings.LANGUAGE_CODE).pk,
+        CONTENT_TIMEOUT,
     )
     locale_id = getattr(page, "locale_id", None)
     if locale_id is None:
@@ -73,8 +77,14 @@ def _items_for_page(queryset, page, count):
     if get_language() == settings.LANGUAGE_CODE:
         return list(_in_locale(queryset, locale_id)[:count]), None
     # Another language holds few pages: its index finds them (or none) at once, where
-    # walking the dates would read every Vietnamese article looking for one.
-    items = list(queryset.filter(locale_id=locale_id)[:count])
+    # walking the dates would read every Vietnamese article looking for one. Whether it has
+    # any of this kind is kept until content changes (or the day does), so its readers do not
+    # pay an empty query before the fallback on every page.
+    own = queryset.filter(locale_id=locale_id)
+    has_own = published_content.cached(
+        ("own-items", kind, locale_id, timezone.localdate()), own.exists, CONTENT_TIMEOUT
+    )
+    items = list(own[:count]) if has_own else []
     if items:
         return items, None
     fallback = list(_in_locale(queryset, main_locale)[:count])
@@ -117,7 +127,7 @@ class LatestNewsBlock(_ListingBlock):
         template = "home/blocks/news.html"
 
     def items(self, value, page):
-        return _items_for_page(_articles(), page, value["count"])
+        return _items_for_page(_articles(), page, value["count"], "latest-news")
 
 
 class FeaturedNewsBlock(_ListingBlock):
@@ -131,7 +141,9 @@ class FeaturedNewsBlock(_ListingBlock):
         template = "home/blocks/news.html"
 
     def items(self, value, page):
-        return _items_for_page(_articles().filter(featured=True), page, value["count"])
+        return _items_for_page(
+            _articles().filter(featured=True), page, value["count"], "featured-news"
+        )
 
 
 class OngoingCampaignsBlock(_ListingBlock):
@@ -145,7 +157,9 @@ class OngoingCampaignsBlock(_ListingBlock):
 
     def items(self, value, page):
         CampaignPage = apps.get_model("campaigns", "CampaignPage")
-        campaigns, lang = _items_for_page(CampaignPage.ongoing_listing(), page, value["count"])
+        campaigns, lang = _items_for_page(
+            CampaignPage.ongoing_listing(), page, value["count"], "ongoing-campaigns"
+        )
         CampaignPage.attach_live_values(campaigns)
         return campaigns, lang
 
@@ -166,7 +180,7 @@ class DocumentsBlock(_ListingBlock):
             .select_related("issuer")
             .order_by("-date_issued", "-pk")
         )
-        return _items_for_page(queryset, page, value["count"])
+        return _items_for_page(queryset, page, value["count"], "documents")
 
 
 class FigureBlock(blocks.StructBlock):

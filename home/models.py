@@ -11,6 +11,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home import cache as home_cache
 from home.blocks import HomeStreamBlock
 from khuyenhoc.blocks import BaseStreamBlock
+from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
 from khuyenhoc.forms import PageForm
 from khuyenhoc.pages import VietnameseSlugMixin, public
 from khuyenhoc.search import SearchablePage
@@ -140,6 +141,19 @@ class SiteSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def for_site(cls, site):
+        """Kept in the cache until the settings, a page or a picture change: every page reads
+        them for its header and footer."""
+        from khuyenhoc.templatetags.cached_images import pictures
+
+        load = super().for_site
+        return published_content.cached(
+            ("site-settings", getattr(site, "pk", None), pictures.get()),
+            lambda: load(site),
+            CONTENT_TIMEOUT,
+        )
 
     @property
     def display_name(self):

@@ -1,7 +1,7 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from home import cache as home_cache
-from khuyenhoc.cache import on_published_content_change
+from khuyenhoc.cache import on_published_content_change, published_content
 
 
 def connect():
@@ -11,3 +11,10 @@ def connect():
     post_save.connect(
         home_cache.invalidate, sender=SiteSettings, dispatch_uid="home_cache_settings"
     )
+    # Every page's header and footer read them from the cache (SiteSettings.for_site).
+    for signal in (post_save, post_delete):
+        signal.connect(
+            published_content.bump,
+            sender=SiteSettings,
+            dispatch_uid=f"khuyenhoc_content_site_settings_{signal is post_save}",
+        )

@@ -30,6 +30,12 @@ class CacheVersion:
     def key(self, *parts):
         return ":".join(["khuyenhoc", self.name, str(self.get()), *map(str, parts)])
 
+    def get_cached(self, parts):
+        return cache.get(self.key(*parts))
+
+    def set_cached(self, parts, value, timeout):
+        cache.set(self.key(*parts), value, timeout)
+
     def cached(self, parts, compute, timeout):
         """``compute()``, kept under this version until it is bumped (or ``timeout``)."""
         key = self.key(*parts)

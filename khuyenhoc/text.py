@@ -24,6 +24,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+def search_key(text: str) -> str:
+    """What a typed name is compared on: folded, lower case, single spaces
+    ("  Nguyễn  VĂN " -> "nguyen van")."""
+    return " ".join(fold(text).lower().split())
+
+
 def slugify_vi(text: str) -> str:
     """An ASCII slug readable by Vietnamese speakers: "Đơn vị học tập" -> "don-vi-hoc-tap"."""
     return slugify(fold(text))

@@ -11,7 +11,7 @@ from wagtail.documents.views import serve as document_serve
 
 from home import sitemaps
 from home import views as home_views
-from khuyenhoc import views
+from khuyenhoc import routing, views
 from news.feeds import LatestNewsAtomFeed, LatestNewsFeed
 
 urlpatterns = [
@@ -54,6 +54,9 @@ urlpatterns += i18n_patterns(
     path("atom/", LatestNewsAtomFeed(), name="news_feed_atom"),
     path("rss/<slug:category>/", LatestNewsFeed(), name="news_category_feed_rss"),
     path("atom/<slug:category>/", LatestNewsAtomFeed(), name="news_category_feed_atom"),
+    # Wagtail's page view, with routes remembered between publications (khuyenhoc/routing.py);
+    # Wagtail's own patterns after it (password and login pages for private sections).
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from khuyenhoc.text import search_key
+
 from .choices import (
     CODE_PREFIXES,
     FINAL_STATUSES,
@@ -132,6 +134,10 @@ class Application(models.Model):
         db_index=True,
     )
     applicant_name = models.CharField(_("applicant"), max_length=255)
+    # The name as reviewers' searches compare it (khuyenhoc.text.search_key): typed with or
+    # without diacritics, in any case, it matches with one LIKE, which PostgreSQL serves from
+    # a trigram index (migration 0006).
+    search_name = models.CharField(max_length=255, blank=True, editable=False)
     applicant_details = models.JSONField(_("applicant details"), default=dict)
     phone = models.CharField(_("phone"), max_length=15)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -223,6 +229,10 @@ class Application(models.Model):
             prefix = CODE_PREFIXES[self.learning_title]
             year = timezone.localdate(self.submitted_at or timezone.now()).year
             self.code = CodeSequence.next_code(prefix, year)
+        self.search_name = search_key(self.applicant_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
         if self.status == ApplicationStatus.APPROVED and self.recognised_on is None:
             self.recognised_on = timezone.localdate()
             if kwargs.get("update_fields") is not None:

@@ -4,7 +4,6 @@ query."""
 import re
 
 import django_filters
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -17,7 +16,7 @@ from forms_app.models import (
     LearningTitle,
     Province,
 )
-from khuyenhoc.text import normalize_phone
+from khuyenhoc.text import normalize_phone, search_key
 
 # What a phone number looks like while being typed: digits, spaces, dots, dashes, a leading +.
 _PHONE_TYPED = re.compile(r"^\+?[\d\s.\-()]+$")
@@ -49,17 +48,18 @@ def search_condition(text):
     """A code, a name or a phone number, as a reviewer types them.
 
     The model is not in the search index (applications are personal data and change through
-    the workflow), so this is a plain ``LIKE`` over the user's rows: one column, chosen from
-    the shape of the text, since each ``LIKE`` reads every row. A code (``GDHT-2026-…``)
-    searches codes; digits search phone numbers (in the stored form, ``0912345678``, whether
-    typed with spaces or +84; a part matches as digits) and the codes' numbers; anything
-    else searches names.
+    the workflow), so this is a plain ``LIKE`` over the user's rows (served by trigram
+    indexes on PostgreSQL): one column, chosen from the shape of the text. A code
+    (``GDHT-2026-…``) searches codes; digits search phone numbers (in the stored form,
+    ``0912345678``, whether typed with spaces or +84; a part matches as digits) and the
+    codes' numbers; anything else searches names, with or without diacritics.
     """
     text = " ".join(text.split())
     if not text:
         return Q()
     if _CODE_TYPED.match(text):
-        return Q(code__icontains=text)
+        # Codes are stored in capitals: a plain LIKE, which a trigram index serves.
+        return Q(code__contains=text.upper())
     if not _PHONE_TYPED.match(text):
         return _name_condition(text)
     digits = re.sub(r"\D", "", text)
@@ -74,22 +74,10 @@ def search_condition(text):
     return condition
 
 
-def _ascii_casefold(text):
-    return "".join(char.lower() if char.isascii() else char for char in text)
-
-
 def _name_condition(text):
-    condition = Q(applicant_name__icontains=text)
-    if connection.vendor == "sqlite":
-        # SQLite's LIKE ignores the case of ASCII letters only: "đỗ" would miss "Đỗ". Names are
-        # written in title case; each variant costs a LIKE per row, so only those that differ
-        # beyond ASCII letters.
-        seen = {_ascii_casefold(text)}
-        for variant in (text.title(), text.lower()):
-            if _ascii_casefold(variant) not in seen:
-                seen.add(_ascii_casefold(variant))
-                condition |= Q(applicant_name__contains=variant)
-    return condition
+    """Names compare folded: "nguyen van", "NGUYỄN VĂN" and "Nguyễn Văn" find the same
+    applicants, with one LIKE that needs no case rules from the database."""
+    return Q(search_name__contains=search_key(text))
 
 
 class ApplicationFilterSet(WagtailFilterSet):

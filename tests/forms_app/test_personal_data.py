@@ -131,6 +131,7 @@ def test_anonymising_removes_the_personal_data_and_files_and_keeps_the_figures(
 
     application.refresh_from_db()
     assert application.applicant_name == "Đã ẩn danh"
+    assert application.search_name == "da an danh"  # not found by the old name either
     assert NAME not in str(application)
     assert (application.phone, application.email, application.hamlet) == ("", "", "")
     assert application.applicant_details == {}

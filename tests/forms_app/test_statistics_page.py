@@ -297,7 +297,7 @@ def add_applications(make_application, count):
 # What every page of the site costs here (site settings and the like, menus cached), then
 # the statistics page's own queries while nothing is cached: the years, the provinces and
 # the tally, however many applications there are (and a province's communes).
-SITE_QUERIES = 2
+SITE_QUERIES = 1
 PAGE_QUERIES = 3
 
 

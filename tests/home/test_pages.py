@@ -113,10 +113,11 @@ def test_page_titles_are_escaped(client, demo):
     assert "&lt;script&gt;" in html
 
 
-# Uncached page: site lookup, locale, page routing, site settings and the
-# demo's blocks (news, campaigns, documents: see tests/home/test_blocks.py). The home page's
-# address, the privacy link, the menu and the language links are cached with the content.
-HOME_PAGE_QUERIES = 12
+# Uncached page: the page by its remembered route and the demo's blocks (news, campaigns,
+# documents: see tests/home/test_blocks.py). The site, the route, the settings, the home
+# page's address, the privacy link, the menu and the language links are cached with the
+# content.
+HOME_PAGE_QUERIES = 9
 
 
 @pytest.mark.django_db

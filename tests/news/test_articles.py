@@ -188,17 +188,18 @@ def test_drafts_and_scheduled_articles_stay_hidden_until_their_time(client, news
     assert "Bài hẹn giờ đăng" in client.get("/tin-tuc/").content.decode()
 
 
-# Site lookup, routing, settings (the home page's address, the menu, the language links and
-# the private sections are cached), then the listing itself:
+# The page read by its remembered route (the site, the route, the settings, the home page's
+# address, the menu, the language links and the private sections are cached), then the
+# listing itself:
 # the ids of the page's articles, then those articles with their categories and hero images
 # joined, their renditions, and the pinned articles with theirs (the first page of the
 # unfiltered index only). The count, the years and the private sections are cached.
-NEWS_INDEX_QUERIES = 12
-FILTERED_INDEX_QUERIES = 11
+NEWS_INDEX_QUERIES = 7
+FILTERED_INDEX_QUERIES = 6
 # The article page: as above, then the article's tags, related articles (chosen ids,
 # automatic ids, then all of them with their photos), and its approved comments (one query,
 # whatever their number).
-ARTICLE_QUERIES = 15
+ARTICLE_QUERIES = 10
 
 
 @pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_document_rules_are_checked(library):
 
 # The years of the filter are cached until the next publication; the issuing bodies are
 # listed in one query.
-DOCUMENT_LIBRARY_QUERIES = 9
+DOCUMENT_LIBRARY_QUERIES = 4
 
 
 @pytest.mark.django_db

@@ -141,16 +141,16 @@ def test_related_articles_skip_a_chosen_article_taken_offline(news_index):
 # The listing pages and the library run the same queries whatever the data: these are
 # the figures of each with the demo content, then checked again after adding more.
 LISTING_QUERIES = {
-    "/tin-tuc/": 12,  # the first page also shows the pinned articles
-    "/tin-tuc/?page=2": 10,
-    "/tin-tuc/?page=999": 10,  # past the end: the last page
-    "/tin-tuc/chuyen-muc/hoat-dong-khuyen-hoc/": 11,  # and the category
-    "/tin-tuc/the/them/?page=2": 11,  # and the tag
-    "/tin-tuc/nam/2026/": 10,
-    "/van-ban/": 9,
-    "/van-ban/?page=2": 9,
-    "/van-ban/?so=135%2FKH-UBND": 9,
-    "/van-ban/?loai=cong-van&co_quan=hoi-khuyen-hoc-tinh-an-binh&nam=2026&page=2": 9,
+    "/tin-tuc/": 7,  # the first page also shows the pinned articles
+    "/tin-tuc/?page=2": 5,
+    "/tin-tuc/?page=999": 5,  # past the end: the last page
+    "/tin-tuc/chuyen-muc/hoat-dong-khuyen-hoc/": 6,  # and the category
+    "/tin-tuc/the/them/?page=2": 6,  # and the tag
+    "/tin-tuc/nam/2026/": 5,
+    "/van-ban/": 4,
+    "/van-ban/?page=2": 4,
+    "/van-ban/?so=135%2FKH-UBND": 4,
+    "/van-ban/?loai=cong-van&co_quan=hoi-khuyen-hoc-tinh-an-binh&nam=2026&page=2": 4,
 }
 
 
