@@ -213,11 +213,11 @@ class Application(models.Model):
                 ],
                 name="application_statistics",
             ),
-            # The admin's search (a LIKE over every row of the user's area): the counts per
-            # status read this narrow index instead of the rows.
+            # The admin's search (a LIKE over every row of the user's area, on SQLite): the
+            # counts per status read this narrow index instead of the rows.
             models.Index(
-                fields=["status", "province", "commune", "code", "phone", "applicant_name"],
-                name="application_search",
+                fields=["status", "province", "commune", "code", "phone", "search_name"],
+                name="application_search_folded",
             ),
         ]
 

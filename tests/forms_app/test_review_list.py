@@ -170,6 +170,27 @@ def test_search_by_code_name_or_phone(client, staff, make_application):
         assert status_counts(response)["submitted"] == len(expected), query
 
 
+@pytest.mark.parametrize("few_matches", [0, 2000])
+def test_search_results_are_the_same_whether_few_or_many_match(
+    client, staff, make_application, monkeypatch, few_matches
+):
+    """On SQLite a search that matches few rows reads them by id, one that matches many walks
+    the dates: the same page either way, newest first, with the filters applied."""
+    monkeypatch.setattr("forms_app.reviews.viewsets.FEW_MATCHES", few_matches)
+    now = timezone.now()
+    names = ["Phạm Thị Lan", "Phạm Văn Nam", "Phạm Thị Hồng", "Lê Thị Phạm"]
+    made = [
+        make_application(applicant_name=name, submitted_at=now - datetime.timedelta(days=day))
+        for day, name in enumerate(names)
+    ]
+    make_application(commune=TIEN_HAI, applicant_name="Phạm Thị Xa")  # another area
+    client.force_login(staff["reviewer"])
+    assert codes(client.get(LIST, {"q": "pham"})) == [a.code for a in made]
+    response = client.get(LIST, {"q": "pham thi", "status": "submitted"})
+    assert codes(response) == [made[0].code, made[2].code]
+    assert status_counts(response)["submitted"] == 2
+
+
 def test_a_renamed_applicant_is_found_by_the_new_name_only(client, staff, make_application):
     application = make_application(applicant_name="Trần Văn Đức")
     application.applicant_name = "Lê Thị Hằng"

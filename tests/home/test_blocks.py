@@ -83,6 +83,22 @@ def test_demo_home_page_in_english(client, demo):
 
 
 @pytest.mark.django_db
+def test_english_home_shows_its_own_news_once_one_is_published(client, demo):
+    """Whether English has news of its own is cached: publishing one shows it at once."""
+    assert soup(client.get("/en/")).select_one("section.home-news")["lang"] == "vi"
+    article = NewsArticlePage.objects.live().filter(locale__language_code="vi").first()
+    english = article.copy_for_translation(demo["home_en"].locale, copy_parents=True)
+    english.title = "Learning families in the province"
+    english.save_revision().publish()
+    news = soup(client.get("/en/")).select("section.home-news")[-1]
+    assert not news.has_attr("lang")
+    assert [a.text.strip() for a in news.select("article h3 a")] == [english.title]
+    english.refresh_from_db()
+    english.unpublish()
+    assert soup(client.get("/en/")).select_one("section.home-news")["lang"] == "vi"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("block_type", list(SECTIONS))
 def test_each_block_with_and_without_it_in_both_languages(client, demo, block_type):
     selector, value = SECTIONS[block_type]
