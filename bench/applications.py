@@ -342,7 +342,7 @@ def main():
         options.clear()
         if not args.no_sqlite_options:
             options.update(SQLITE_OPTIONS)
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with open(os.devnull, "w") as devnull:
             call_command("load_demo", stdout=devnull)

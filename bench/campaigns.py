@@ -64,7 +64,7 @@ def main():
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
 
-    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with open(os.devnull, "w") as devnull:
             call_command("load_demo", stdout=devnull)

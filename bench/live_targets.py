@@ -95,7 +95,7 @@ def main():
     args = parser.parse_args()
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("load_demo", stdout=open(os.devnull, "w"))
         start = time.perf_counter()

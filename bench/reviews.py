@@ -375,7 +375,7 @@ def run(args):
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = os.path.join(workdir, "bench.sqlite3")
         connection.settings_dict.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False, serialize=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     ok = True
     try:
         with open(os.devnull, "w") as devnull:

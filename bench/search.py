@@ -81,7 +81,7 @@ def main():
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args()
 
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with open(os.devnull, "w") as devnull:
             call_command("load_demo", stdout=devnull)

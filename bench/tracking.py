@@ -87,7 +87,7 @@ def main():
 
     setup_test_environment()
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s are the point
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with open(os.devnull, "w") as devnull:
             call_command("load_demo", stdout=devnull)
