@@ -380,9 +380,10 @@ def _xlsx_row(number, row, kinds, letters):
             days = (value - EXCEL_EPOCH.date()).days
             cells.append(f'<c r="{ref}" s="{S_DATE}"><v>{days}</v></c>')
         else:
-            delta = value - EXCEL_EPOCH
-            serial = delta.days + delta.seconds / 86400
-            cells.append(f'<c r="{ref}" s="{S_DATETIME}"><v>{serial:.6f}</v></c>')
+            # To the nearest second, as the cell shows it: ten decimals of a day keep whole
+            # seconds exact (six, as before, rounded them to 0.09 s after truncating).
+            seconds = round((value - EXCEL_EPOCH).total_seconds())
+            cells.append(f'<c r="{ref}" s="{S_DATETIME}"><v>{seconds / 86400:.10f}</v></c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 

@@ -86,6 +86,8 @@ def recognised(staff, make_application):
         self_total="72.5",
         self_rating="Khá",
         hamlet="Thôn Đông Hưng Thượng",
+        # Late in its second: the export rounds to the nearest one (12:30:05).
+        submitted_at=timezone.make_aware(datetime.datetime(2026, 11, 2, 12, 30, 4, 974222)),
     )
     scored(application, staff["reviewer"], [18, 20, 15, "12.5"])
     workflow.perform(application, "propose_approval", staff["reviewer"], revision=None)
@@ -146,8 +148,9 @@ def test_xlsx_holds_vietnamese_headings_values_scores_and_totals(
     assert row[heading("decision date")].number_format == "dd/mm/yyyy"
     assert value[heading("valid until")] == datetime.datetime(2029, 11, 20)
     assert value[heading("verification code")] == recognised.certificate_code
-    submitted = timezone.localtime(recognised.submitted_at).replace(tzinfo=None)
-    assert abs(value["Nộp lúc"] - submitted) < datetime.timedelta(seconds=1)
+    assert abs(value["Nộp lúc"] - datetime.datetime(2026, 11, 2, 12, 30, 5)) < datetime.timedelta(
+        milliseconds=1
+    )
     # Not filtered to one title: no per-criterion columns.
     assert len(headings) == len(exports.COLUMNS)
     assert by_code(headings, rows)[other.code][headings.index("Danh hiệu")].value == (
