@@ -14,7 +14,6 @@ import argparse
 import datetime
 import gc
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,12 +29,11 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.rich_text import RichText  # noqa: E402
 
-from bench.timing import settle_database  # noqa: E402
+from bench.timing import measure, settle_database  # noqa: E402
 from news.models import (  # noqa: E402
     ArticleTag,
     DocumentIndexPage,
@@ -146,24 +144,6 @@ def add_documents(count):
             )
         )
     bulk_children(library, documents)
-
-
-def measure(client, path, requests):
-    """Median and 95th percentile wall time, median CPU time of this process (what the
-    page costs when other programs compete for the processor) and the queries."""
-    client.get(path)  # renditions, Wagtail's site root paths, the years lists
-    timings, cpu = [], []
-    for _ in range(requests):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, statistics.median(cpu), len(queries.captured_queries)
 
 
 def pages_to_time():

@@ -59,20 +59,24 @@ def _count_block(default, maximum=12):
     return blocks.IntegerBlock(label=_("How many"), default=default, min_value=1, max_value=maximum)
 
 
+def _main_locale_id():
+    """The site's main language, looked up once per publication."""
+    return published_content.cached(
+        ("main-locale",),
+        lambda: Locale.objects.get(language_code=settings.LANGUAGE_CODE).pk,
+        CONTENT_TIMEOUT,
+    )
+
+
 def _items_for_page(queryset, page, count, kind):
     """Up to ``count`` items in the page's language; in the site's main language when the
     page's has none yet (English readers then see the Vietnamese items, marked as such).
     ``kind`` names the listing for the cache."""
     from news.models.articles import in_locale as _in_locale
 
-    main_locale = published_content.cached(
-        ("main-locale",),
-        lambda: Locale.objects.get(language_code=settings.LANGUAGE_CODE).pk,
-        CONTENT_TIMEOUT,
-    )
     locale_id = getattr(page, "locale_id", None)
     if locale_id is None:
-        return list(_in_locale(queryset, main_locale)[:count]), None
+        return list(_in_locale(queryset, _main_locale_id())[:count]), None
     # Pages are served in their own language, so the active one tells the page's.
     if get_language() == settings.LANGUAGE_CODE:
         return list(_in_locale(queryset, locale_id)[:count]), None
@@ -87,7 +91,7 @@ def _items_for_page(queryset, page, count, kind):
     items = list(own[:count]) if has_own else []
     if items:
         return items, None
-    fallback = list(_in_locale(queryset, main_locale)[:count])
+    fallback = list(_in_locale(queryset, _main_locale_id())[:count])
     return fallback, (settings.LANGUAGE_CODE if fallback else None)
 
 
