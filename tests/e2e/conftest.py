@@ -146,3 +146,11 @@ def site(live_server, django_db_serialized_rollback, demo):
     group...), so ``load_demo`` finds the same database in every test.
     """
     return {**demo, "url": live_server.url}
+
+
+def settled(page):
+    """Wait until the page's own requests are over, such as the ping Wagtail's edit views send
+    as they open (editing sessions). With SQLite in memory the live server shares the test's
+    database connection: a test reading the database while the server writes fails with
+    "cannot start a transaction within a transaction", and so does the flush after it."""
+    page.wait_for_load_state("networkidle")

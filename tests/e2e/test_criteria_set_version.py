@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forms_app.models import CriteriaSet
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, settled
 from tests.e2e.test_journeys import log_in
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +38,7 @@ def test_new_version_from_the_admin(site, new_page, where):
     page.wait_for_url(
         lambda url: (found := edit_url.search(url)) and found[1] != str(criteria_set.pk)
     )
+    settled(page)
     copy = CriteriaSet.objects.get(previous_version=criteria_set)
     assert page.url.endswith(f"/edit/{copy.pk}/")
     assert copy.version == 2 and copy.criteria.count() == criteria_set.criteria.count()

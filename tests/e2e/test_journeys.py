@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from wagtail.models import Page as WagtailPage
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -214,6 +214,7 @@ def test_editor_publishes_a_page_with_a_vietnamese_slug(site, new_page):
     publish.click()
     expect(page).to_have_url(re.compile(rf"/admin/pages/{site['home'].pk}/$"))
 
+    settled(page)
     created = WagtailPage.objects.get(slug="don-vi-hoc-tap-tieu-bieu-nam-2026")
     assert created.live
     assert created.get_parent().pk == site["home"].pk
