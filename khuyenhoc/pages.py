@@ -6,7 +6,10 @@ so ``public()`` here keeps their paths in the cache under a version of their own
 only when a restriction is saved or deleted or a page moves (publishing leaves it alone).
 """
 
-from django.db.models import Prefetch, Q
+from collections import defaultdict
+from functools import cache
+
+from django.db.models import Q
 from wagtail.images import get_image_model
 
 from khuyenhoc.cache import CacheVersion
@@ -102,11 +105,71 @@ def connect_restriction_signals():
 
 
 def with_photo(queryset, field, specs):
-    """Join ``field``'s image to ``queryset`` and prefetch its renditions for ``specs`` (filter
-    spec strings, as ``Filter.expand_spec`` gives): one query for the renditions of the whole
-    list, none for the images."""
-    Rendition = get_image_model().get_rendition_model()
-    renditions = Rendition.objects.filter(filter_spec__in=specs)
-    return queryset.select_related(field).prefetch_related(
-        Prefetch(f"{field}__renditions", queryset=renditions, to_attr="prefetched_renditions")
-    )
+    """Join ``field``'s image to ``queryset``; the renditions of the whole list for ``specs``
+    (filter spec strings, as ``Filter.expand_spec`` gives) come in one query, when the first
+    photo needs them, none for the images.
+
+    Django's ``prefetch_related`` would read them with the list every time, though the
+    pictures' HTML is usually kept in the cache (``cached_images``) and asks for none: three
+    queries on every home page for nothing. Wagtail reads an image's
+    ``prefetched_renditions`` before its cache or database; here each image gets a view on
+    renditions shared by the list and read at its first use.
+    """
+    queryset = queryset.select_related(field)
+    queryset._iterable_class = _photo_iterable(queryset._iterable_class, field, tuple(specs))
+    return queryset
+
+
+@cache
+def _photo_iterable(base, field, specs):
+    """``base`` (how the queryset makes its objects) that also hands each photo its view."""
+    iterate = base.__iter__
+
+    def __iter__(self):
+        if self.chunked_fetch:  # .iterator(): rows stream, photos find their own renditions
+            yield from iterate(self)
+            return
+        objects = list(iterate(self))
+        images = [image for obj in objects if (image := getattr(obj, field, None))]
+        shared = _ListRenditions({image.pk: image for image in images}, specs)
+        for image in images:
+            image.prefetched_renditions = _ImageRenditions(shared, image.pk)
+        yield from objects
+
+    return type(f"Photo{base.__name__}", (base,), {"__iter__": __iter__})
+
+
+class _ListRenditions:
+    """A list's renditions, read in one query the first time one of its images asks."""
+
+    def __init__(self, images, specs):
+        self.images = images
+        self.specs = specs
+        self.by_image = None
+
+    def of(self, image_id):
+        if self.by_image is None:
+            Rendition = get_image_model().get_rendition_model()
+            self.by_image = defaultdict(list)
+            renditions = Rendition.objects.filter(
+                image_id__in=self.images, filter_spec__in=self.specs
+            )
+            for rendition in renditions:
+                # As a prefetch would: the rendition knows its image, no query for it.
+                Rendition.image.field.set_cached_value(rendition, self.images[rendition.image_id])
+                self.by_image[rendition.image_id].append(rendition)
+        return self.by_image[image_id]
+
+
+class _ImageRenditions:
+    """An image's ``prefetched_renditions`` as Wagtail uses them: iterated, appended to."""
+
+    def __init__(self, shared, image_id):
+        self.shared = shared
+        self.image_id = image_id
+
+    def __iter__(self):
+        return iter(self.shared.of(self.image_id))
+
+    def append(self, rendition):
+        self.shared.of(self.image_id).append(rendition)

@@ -7,10 +7,12 @@ deleted, or a site is saved, which is what the published-content version follows
 (``khuyenhoc.cache``). The site and the route found (the page's model and id) are kept under
 that version; the page itself is read again by its id, live only, in one query, and routes
 what is left of the path itself (a routable page's sub-path: no query). A page gone since
-routes the usual way.
+routes the usual way. The site is handed to every other view too
+(``RememberedSiteMiddleware``).
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.http import Http404
 from django.http.request import split_domain_port
 from django.utils.translation import get_language
@@ -28,20 +30,37 @@ def _route_key(site, path):
     return ("route", site.pk, get_language(), path)
 
 
-def _remembered_site(request):
-    """The request's site from the cache, or found and remembered (``None`` is kept too)."""
-    site = published_content.cached(
-        _site_key(request), lambda: Site.find_for_request(request) or False, CONTENT_TIMEOUT
-    )
-    return site or None
+class RememberedSiteMiddleware:
+    """Every view's ``Site.find_for_request`` (page URLs, settings) answered from the cache.
+
+    Wagtail looks the site up once per request, one query, which the search page and the
+    other views outside the page tree paid on every request. The site is handed over when
+    the cache knows it, and remembered after a view has looked it up, so a view that never
+    needs it (``/healthz`` with the database down) never queries for it. Listed after
+    ``CommonMiddleware``, which has already refused hosts outside ``ALLOWED_HOSTS``, so the
+    cache only ever holds the site's own host names.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The key of this moment: a site saved during the request retires it.
+        key = published_content.key(*_site_key(request))
+        site = cache.get(key)
+        if site is not None:
+            request._wagtail_site = site or None  # False: no site answers this host
+        response = self.get_response(request)
+        if site is None and hasattr(request, "_wagtail_site"):
+            cache.set(key, request._wagtail_site or False, CONTENT_TIMEOUT)
+        return response
 
 
 def _prime(request, path):
     """Hand Wagtail the route remembered for this path, when there is one still live."""
     if hasattr(request, "_wagtail_route_for_request"):
         return
-    site = _remembered_site(request)
-    request._wagtail_site = site
+    site = Site.find_for_request(request)
     if site is None:
         return
     remembered = published_content.get_cached(_route_key(site, path))

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "khuyenhoc.routing.RememberedSiteMiddleware",
 ]
 
 ROOT_URLCONF = "khuyenhoc.urls"

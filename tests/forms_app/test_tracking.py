@@ -200,9 +200,9 @@ def test_tracking_page_query_count(client, application, django_assert_num_querie
         )
     url = application.tracking_path()
     client.get(url)  # warm the cached menu and language links
-    # Application, public events, files; then the site (its settings, the home page's
-    # address, the menu and the language links are cached).
-    with django_assert_num_queries(4):
+    # Application, public events, files (the site, its settings, the home page's address,
+    # the menu and the language links are cached).
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert len(soup(response).select(".tracking-timeline li")) == 1 + extra_events
 

@@ -210,6 +210,6 @@ def test_genuine_in_english(client, recognised):
 @pytest.mark.django_db
 def test_verification_page_query_count(client, recognised, django_assert_num_queries):
     client.get(f"{VERIFY_URL}{CODE}/")  # warm the cached menu and language links
-    # The certificate with its commune and province; the site (its settings are cached).
-    with django_assert_num_queries(2):
+    # The certificate with its commune and province (the site and its settings are cached).
+    with django_assert_num_queries(1):
         assert client.get(f"{VERIFY_URL}{CODE}/").status_code == 200

@@ -144,11 +144,11 @@ def test_call_to_action_needs_a_page_or_a_link(demo):
 
 
 # The page by its remembered route (site, route and settings cached), plus per block: pinned
-# and latest news
-# (articles with their photos, renditions each), campaigns (campaigns with their photos,
-# renditions, targets), documents (one), and the home's localized lookups. The menu, the
-# language links and the private sections that listings leave out are cached.
-HOME_QUERIES = 9
+# and latest news (articles with their photos), campaigns (campaigns with their photos,
+# targets), documents (one). The menu, the language links and the private sections that
+# listings leave out are cached, and so is the pictures' HTML: a list's renditions are read
+# (in one query) only when a picture is not kept (see tests/news/test_speed.py).
+HOME_QUERIES = 6
 
 
 @pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_page_titles_are_escaped(client, demo):
 # documents: see tests/home/test_blocks.py). The site, the route, the settings, the home
 # page's address, the privacy link, the menu and the language links are cached with the
 # content.
-HOME_PAGE_QUERIES = 9
+HOME_PAGE_QUERIES = 6
 
 
 @pytest.mark.django_db

@@ -118,3 +118,31 @@ def test_another_site_gets_its_own_pages(client, demo):
     Site.objects.create(hostname="127.0.0.1", root_page=other_root, site_name="Khác")
     assert client.get("/gioi-thieu/").status_code == 200
     assert client.get("/gioi-thieu/", HTTP_HOST="127.0.0.1").status_code == 404
+
+
+def site_queries(sqls):
+    return [sql for sql in sqls if 'FROM "wagtailcore_site"' in sql]
+
+
+@pytest.mark.django_db
+def test_views_outside_the_page_tree_are_handed_the_remembered_site(client, demo):
+    """The search page builds page URLs, so it needs the site: looked up once, then
+    remembered until a site is saved."""
+    _response, sqls = queries_of(client, "/tim-kiem/?q=khuyen+hoc")
+    assert site_queries(sqls)
+    response, sqls = queries_of(client, "/tim-kiem/?q=khuyen+hoc")
+    assert site_queries(sqls) == []
+    assert 'href="/tin-tuc/' in response.content.decode()
+    site = Site.objects.get(is_default_site=True)
+    site.port = 8000
+    site.save()
+    _response, sqls = queries_of(client, "/tim-kiem/?q=khuyen+hoc")
+    assert site_queries(sqls)
+
+
+@pytest.mark.django_db
+def test_a_view_that_needs_no_site_never_looks_it_up(client, demo):
+    for _ in range(2):
+        response, sqls = queries_of(client, "/healthz")
+        assert response.status_code == 200
+        assert site_queries(sqls) == []
