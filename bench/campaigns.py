@@ -35,7 +35,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from timing import measure, settle_database  # noqa: E402
+from timing import machine_note, measure, settle_database  # noqa: E402
 
 from bench.live_targets import add_applications  # noqa: E402
 from bench.news import add_articles  # noqa: E402
@@ -102,8 +102,7 @@ def main():
         print(
             f"database: {connection.vendor}; articles: {NewsArticlePage.objects.count()}; "
             f"applications: {Application.objects.count()}; "
-            f"requests per page: {args.requests}; load average: {os.getloadavg()[0]:.1f} "
-            f"on {os.cpu_count()} CPUs"
+            f"requests per page: {args.requests}; {machine_note()}"
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -33,7 +33,7 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 from wagtail.rich_text import RichText  # noqa: E402
 
-from bench.timing import measure, settle_database  # noqa: E402
+from bench.timing import machine_note, measure, settle_database  # noqa: E402
 from news.models import (  # noqa: E402
     ArticleTag,
     DocumentIndexPage,
@@ -212,7 +212,7 @@ def main():
         print(
             f"database: {connection.vendor}; articles: {NewsArticlePage.objects.count()}; "
             f"documents: {DocumentPage.objects.count()}; requests per page: {args.requests}; "
-            f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+            f"{machine_note()}"
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

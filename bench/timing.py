@@ -1,5 +1,6 @@
 """Timing shared by the benches: a page's median, 95th percentile, CPU time and queries."""
 
+import os
 import statistics
 import time
 
@@ -39,3 +40,28 @@ def settle_database():
         return
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+        # And what the checkpointer would do: write the pages the build and the vacuum left
+        # dirty now, not while the first page is being timed.
+        cursor.execute("CHECKPOINT")
+
+
+def machine_speed():
+    """The median CPU time of a fixed pure-Python loop, in ms, as a yardstick: this machine
+    shares its processors, and the same loop took up to half as long again from one minute
+    to the next (4 December 2026), so figures taken at different moments compare only
+    beside it."""
+    timings = []
+    for _ in range(5):
+        start = time.process_time()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number % 7
+        timings.append((time.process_time() - start) * 1000)
+    return statistics.median(timings)
+
+
+def machine_note():
+    return (
+        f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
+        f"yardstick loop (bench/timing.machine_speed): {machine_speed():.0f} ms"
+    )
