@@ -13,9 +13,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 from wagtail.search.backends.base import OrderByFieldError
 
+from khuyenhoc.cache import active_locale
 from khuyenhoc.pages import public
 from khuyenhoc.search import (
     backend_query,
@@ -128,7 +129,7 @@ def search(request):
     """Search the live pages of the reader's language, folded so diacritics are optional."""
     query = clean_query(request.GET.get("q", ""))
     terms = query_terms(query)
-    locale = Locale.get_active()
+    locale = active_locale()
     types = search_types()
     pages = _searchable_pages(locale)
     form = SearchForm(request.GET, types=types, years=_years(pages, types, locale))
@@ -216,9 +217,7 @@ def suggestions(request):
 def _suggest(request, folded):
     types = search_types()
     models = [model for _value, _label, group in types for model in group]
-    pages = _searchable_pages(Locale.get_active()).filter(
-        content_type__in=_content_type_ids(models)
-    )
+    pages = _searchable_pages(active_locale()).filter(content_type__in=_content_type_ids(models))
     try:
         with transaction.atomic():
             found = list(pages.autocomplete(folded, operator="and")[:SUGGESTIONS])

@@ -60,19 +60,28 @@ def on_published_content_change(receiver, uid):
 
 
 # What readers see of the published pages: bumped when a page is published, unpublished,
-# moved or deleted, a view restriction changes or a site is saved. Derived data (menus,
-# language links, years, counts) is keyed with it.
+# moved or deleted, a view restriction changes, or a site or a locale is saved. Derived data
+# (menus, language links, years, counts) is keyed with it.
 published_content = CacheVersion("content")
 # A safety net only: the version changes with the content.
 CONTENT_TIMEOUT = 24 * 60 * 60
 
 
+def active_locale():
+    """``Locale.get_active()`` without its query on every request: the site's languages
+    change only when a locale is added or removed, which moves the version."""
+    from django.utils.translation import get_language
+    from wagtail.models import Locale
+
+    return published_content.cached(("locale", get_language()), Locale.get_active, CONTENT_TIMEOUT)
+
+
 def connect_published_content():
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import PageViewRestriction, Site
+    from wagtail.models import Locale, PageViewRestriction, Site
 
     on_published_content_change(published_content.bump, "khuyenhoc_content")
-    for sender in (PageViewRestriction, Site):
+    for sender in (PageViewRestriction, Site, Locale):
         for signal in (post_save, post_delete):
             signal.connect(
                 published_content.bump,

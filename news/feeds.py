@@ -10,9 +10,10 @@ from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from wagtail.images.models import Filter
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from home.models import SiteSettings
+from khuyenhoc.cache import active_locale
 from khuyenhoc.pages import public, with_photo
 from news.models import NewsArticlePage, NewsCategory, NewsIndexPage
 
@@ -44,7 +45,7 @@ class LatestNewsFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, category=None):
-        locale = Locale.get_active()
+        locale = active_locale()
         root = _site_root(request, locale)
         index = None
         if root is not None:
