@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.models import Locale
 
 from khuyenhoc.blocks import BaseStreamBlock
-from khuyenhoc.cache import CONTENT_TIMEOUT, published_content
+from khuyenhoc.cache import CONTENT_TIMEOUT, default_locale, published_content
 from khuyenhoc.pages import public
 
 
@@ -59,15 +58,6 @@ def _count_block(default, maximum=12):
     return blocks.IntegerBlock(label=_("How many"), default=default, min_value=1, max_value=maximum)
 
 
-def _main_locale_id():
-    """The site's main language, looked up once per publication."""
-    return published_content.cached(
-        ("main-locale",),
-        lambda: Locale.objects.get(language_code=settings.LANGUAGE_CODE).pk,
-        CONTENT_TIMEOUT,
-    )
-
-
 def _items_for_page(queryset, page, count, kind):
     """Up to ``count`` items in the page's language; in the site's main language when the
     page's has none yet (English readers then see the Vietnamese items, marked as such).
@@ -76,7 +66,7 @@ def _items_for_page(queryset, page, count, kind):
 
     locale_id = getattr(page, "locale_id", None)
     if locale_id is None:
-        return list(_in_locale(queryset, _main_locale_id())[:count]), None
+        return list(_in_locale(queryset, default_locale().pk)[:count]), None
     # Pages are served in their own language, so the active one tells the page's.
     if get_language() == settings.LANGUAGE_CODE:
         return list(_in_locale(queryset, locale_id)[:count]), None
@@ -91,7 +81,7 @@ def _items_for_page(queryset, page, count, kind):
     items = list(own[:count]) if has_own else []
     if items:
         return items, None
-    fallback = list(_in_locale(queryset, _main_locale_id())[:count])
+    fallback = list(_in_locale(queryset, default_locale().pk)[:count])
     return fallback, (settings.LANGUAGE_CODE if fallback else None)
 
 

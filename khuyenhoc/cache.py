@@ -4,6 +4,7 @@ with it, in every process at once (Redis in production), without listing the key
 import time
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 
 class CacheVersion:
@@ -70,10 +71,16 @@ CONTENT_TIMEOUT = 24 * 60 * 60
 def active_locale():
     """``Locale.get_active()`` without its query on every request: the site's languages
     change only when a locale is added or removed, which moves the version."""
-    from django.utils.translation import get_language
     from wagtail.models import Locale
 
     return published_content.cached(("locale", get_language()), Locale.get_active, CONTENT_TIMEOUT)
+
+
+def default_locale():
+    """``Locale.get_default()``, the site's main language, kept the same way."""
+    from wagtail.models import Locale
+
+    return published_content.cached(("locale",), Locale.get_default, CONTENT_TIMEOUT)
 
 
 def connect_published_content():
