@@ -8,6 +8,8 @@ rules differ. Other databases skip this migration.
 
 from django.db import migrations
 
+from home.migrations import _postgresql
+
 CONFIG = "khuyenhoc_vi"
 
 CREATE = f"""
@@ -27,17 +29,7 @@ ALTER TEXT SEARCH CONFIGURATION {CONFIG}
 DROP = f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG};"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("home", "0003_home_blocks")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [_postgresql.run_sql(CREATE, DROP)]

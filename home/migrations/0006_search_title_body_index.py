@@ -10,7 +10,7 @@ index, wagtail#6546.) Other databases skip this migration.
 
 from django.db import migrations
 
-from home.migrations import _search_index
+from home.migrations import _postgresql, _search_index
 
 
 class Migration(migrations.Migration):
@@ -19,4 +19,4 @@ class Migration(migrations.Migration):
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
-    operations = [migrations.RunPython(_search_index.create, _search_index.drop, elidable=False)]
+    operations = [_postgresql.run_sql(_search_index.CREATE, _search_index.DROP)]

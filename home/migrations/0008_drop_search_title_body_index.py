@@ -8,12 +8,12 @@ this migration; going back recreates the index.
 
 from django.db import migrations
 
-from home.migrations import _search_index
+from home.migrations import _postgresql, _search_index
 
 
 class Migration(migrations.Migration):
     dependencies = [("home", "0007_body_embedded_form")]
 
     operations = [
-        migrations.RunPython(_search_index.drop, _search_index.create, elidable=False),
+        _postgresql.run_sql(_search_index.DROP, _search_index.CREATE),
     ]

@@ -9,12 +9,3 @@ CREATE INDEX IF NOT EXISTS {INDEX}
 
 DROP = f"DROP INDEX IF EXISTS {INDEX};"
 
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)

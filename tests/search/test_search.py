@@ -420,3 +420,33 @@ def test_postgres_ranks_in_the_entries_scan_in_wagtails_order(
     # And the results use it: counted and paged from the ranked ids.
     assert results.count() == len(ranked)
     assert [page.pk for page in results[:3]] == ranked[:3]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+@pytest.mark.parametrize("private_section", [False, True])
+def test_postgres_joins_the_live_pages_from_their_index(client, make_article, private_section):
+    """The search's join reads the live pages of one language from the partial index of
+    migration home/0009 alone, private sections left out from it too (the page table is
+    never read: bench/search.py)."""
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import PageViewRestriction
+
+    article = make_article("Thả diều thôn Đông", body="Khuyến học.")
+    if private_section:
+        PageViewRestriction.objects.create(
+            page=make_article("Thả diều nội bộ"), restriction_type=PageViewRestriction.LOGIN
+        )
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, "tha dieu")
+    assert result_urls(response) == [article.url]
+    (ranking,) = [q["sql"] for q in queries.captured_queries if "ARRAY_AGG" in q["sql"]]
+    assert ('"wagtailcore_page"."path"' in ranking) is private_section
+    with connection.cursor() as cursor:
+        # A test database holds too few pages for the planner to prefer an index, so it is
+        # left only index-only scans: the page table must be readable from one index alone.
+        for method in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {ranking}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using khuyenhoc_live_page_language_type on wagtailcore_page" in plan
+    assert "Seq Scan on wagtailcore_page" not in plan
