@@ -44,6 +44,7 @@ from news.models.articles import (
     load_in_order,
     tagged_with,
 )
+from news.models.documents import as_list_items
 
 RELATED_NEWS = 4
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
@@ -298,7 +299,7 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
         from news.models import DocumentPage
 
         ids = [link.page_id for link in self.document_links.all()]
-        by_id = public(DocumentPage.objects.live()).select_related("issuer").in_bulk(ids)
+        by_id = as_list_items(public(DocumentPage.objects.live())).in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
     def application_forms(self):

@@ -168,11 +168,11 @@ class DocumentsBlock(_ListingBlock):
         template = "home/blocks/documents.html"
 
     def items(self, value, page):
+        from news.models.documents import as_list_items
+
         DocumentPage = apps.get_model("news", "DocumentPage")
-        queryset = (
-            public(DocumentPage.objects.live())
-            .select_related("issuer")
-            .order_by("-date_issued", "-pk")
+        queryset = as_list_items(public(DocumentPage.objects.live())).order_by(
+            "-date_issued", "-pk"
         )
         return _items_for_page(queryset, page, value["count"], "documents")
 

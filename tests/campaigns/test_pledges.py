@@ -137,3 +137,48 @@ def test_pledges_in_the_admin(admin_client, ongoing):
     response = admin_client.get("/admin/snippets/campaigns/pledge/", {"q": "Lê Minh"})
     assert "Lê Minh Đức" in response.content.decode()
     assert "Nguyễn Văn Bình" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_empty_form_is_rendered_once_per_language_and_a_sent_one_every_time(client, ongoing):
+    """The empty form's fields are kept per language (campaign_forms.pledge_fields); a form
+    sent back with errors still shows the reader's entries and errors, and the next reader
+    gets an empty form again, in their own language."""
+    from crispy_forms.utils import render_crispy_form
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    from campaigns.forms import PledgeForm
+    from campaigns.templatetags import campaign_forms
+
+    campaign_forms._EMPTY_FORMS.clear()
+    en = Locale.objects.get(language_code="en")
+    index_en = ongoing.get_parent().specific.copy_for_translation(en, copy_parents=True)
+    index_en.save_revision().publish()
+    english = ongoing.copy_for_translation(en)
+    english.save_revision().publish()
+    english.refresh_from_db()
+
+    def fields(html):
+        form = BeautifulSoup(html, "html.parser").select_one("#pledge form")
+        return [str(field) for field in form.select(".mb-3")]
+
+    def crispy(language, campaign):
+        with translation.override(language):
+            markup = render_crispy_form(PledgeForm(campaign=campaign))
+        return fields(f'<div id="pledge"><form>{markup}</form></div>')
+
+    for _ in range(2):  # rendered, then kept
+        assert fields(client.get(ongoing.url).content.decode()) == crispy("vi", ongoing)
+        assert fields(client.get(english.url).content.decode()) == crispy("en", english)
+    assert crispy("vi", ongoing) != crispy("en", english)
+    assert len(campaign_forms._EMPTY_FORMS) == 2
+
+    response = client.post(ongoing.url, pledge_data(client, ongoing, name="", contact="12ab"))
+    assert response.status_code == 400
+    sent = BeautifulSoup(response.content.decode(), "html.parser")
+    assert sent.select_one("#id_commune")["value"] == "xã Vũ Thư"
+    assert sent.select(".invalid-feedback")
+    again = BeautifulSoup(client.get(ongoing.url).content.decode(), "html.parser")
+    assert not again.select_one("#id_commune").get("value")
+    assert not again.select(".invalid-feedback")
