@@ -74,11 +74,12 @@ def _items_for_page(queryset, page, count, kind):
     # walking the dates would read every Vietnamese article looking for one. Whether it has
     # any of this kind is kept until content changes (or the day does), so its readers do not
     # pay an empty query before the fallback on every page.
-    own = queryset.filter(locale_id=locale_id)
     has_own = published_content.cached(
-        ("own-items", kind, locale_id, timezone.localdate()), own.exists, CONTENT_TIMEOUT
+        ("own-items", kind, locale_id, timezone.localdate()),
+        lambda: queryset.filter(locale_id=locale_id).exists(),
+        CONTENT_TIMEOUT,
     )
-    items = list(own[:count]) if has_own else []
+    items = list(queryset.filter(locale_id=locale_id)[:count]) if has_own else []
     if items:
         return items, None
     fallback = list(_in_locale(queryset, default_locale().pk)[:count])
