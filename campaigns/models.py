@@ -93,7 +93,12 @@ def with_status_order(queryset, today=None):
     ).order_by("status_rank", "status_sort", "-pk")
 
 
+# What a campaign card (campaigns/includes/campaign_card.html) reads of a campaign.
+CARD_FIELDS = ("title", "url_path", "locale", "slogan", "start_year", "end_year", "hero_image")
+
+
 def _listing_prefetches(queryset):
+    queryset = queryset.only(*CARD_FIELDS)
     return with_photo(queryset, "hero_image", listing_renditions()).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("sort_order", "pk")),
     )
