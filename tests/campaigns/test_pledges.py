@@ -28,6 +28,19 @@ def pledge_data(client, campaign, **entries):
     return data
 
 
+def english_translation(campaign):
+    """The campaign translated into English and published, with its index."""
+    from wagtail.models import Locale
+
+    en = Locale.objects.get(language_code="en")
+    index_en = campaign.get_parent().specific.copy_for_translation(en, copy_parents=True)
+    index_en.save_revision().publish()
+    english = campaign.copy_for_translation(en)
+    english.save_revision().publish()
+    english.refresh_from_db()
+    return english
+
+
 @pytest.mark.django_db
 def test_valid_pledge_is_stored_and_counted(client, ongoing):
     before = Pledge.objects.filter(campaign=ongoing).count()
@@ -103,14 +116,7 @@ def test_rate_limit(client, ongoing, settings):
 @pytest.mark.django_db
 def test_pledges_on_the_english_page_belong_to_the_campaign(client, ongoing, admin_user):
     """A translation shares the original's pledges: one count, one duplicate check."""
-    from wagtail.models import Locale
-
-    en = Locale.objects.get(language_code="en")
-    index_en = ongoing.get_parent().specific.copy_for_translation(en, copy_parents=True)
-    index_en.save_revision().publish()
-    english = ongoing.copy_for_translation(en)
-    english.save_revision().publish()
-    english.refresh_from_db()
+    english = english_translation(ongoing)
     response = client.post(english.url, pledge_data(client, english, contact="0909090909"))
     assert response.status_code == 302
     assert Pledge.objects.get(contact_normalised="0909090909").campaign_id == ongoing.pk
@@ -146,18 +152,12 @@ def test_the_empty_form_is_rendered_once_per_language_and_a_sent_one_every_time(
     gets an empty form again, in their own language."""
     from crispy_forms.utils import render_crispy_form
     from django.utils import translation
-    from wagtail.models import Locale
 
     from campaigns.forms import PledgeForm
     from campaigns.templatetags import campaign_forms
 
     campaign_forms._EMPTY_FORMS.clear()
-    en = Locale.objects.get(language_code="en")
-    index_en = ongoing.get_parent().specific.copy_for_translation(en, copy_parents=True)
-    index_en.save_revision().publish()
-    english = ongoing.copy_for_translation(en)
-    english.save_revision().publish()
-    english.refresh_from_db()
+    english = english_translation(ongoing)
 
     def fields(html):
         form = BeautifulSoup(html, "html.parser").select_one("#pledge form")
