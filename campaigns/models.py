@@ -38,13 +38,14 @@ from khuyenhoc.pages import OneChildTypeRouteMixin, VietnameseSlugMixin, public,
 from khuyenhoc.search import SearchablePage
 from khuyenhoc.text import normalize_phone
 from news.models.articles import (
+    NewsArticlePage,
     chosen_then_newest_ids,
     in_locale,
     listing_renditions,
     load_in_order,
     tagged_with,
 )
-from news.models.documents import as_list_items
+from news.models.documents import DocumentPage, as_list_items
 
 RELATED_NEWS = 4
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
@@ -281,8 +282,6 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
         tags: ids first, then one load, as an article's related articles. With ``cached``
         the ids are kept until published content changes (not for previews: their links
         and tags are the draft's)."""
-        from news.models import NewsArticlePage
-
         articles = public(NewsArticlePage.objects.live())
 
         def ids():
@@ -301,8 +300,6 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
         return load_in_order(articles, ids(), limit)
 
     def related_documents(self):
-        from news.models import DocumentPage
-
         ids = [link.page_id for link in self.document_links.all()]
         by_id = as_list_items(public(DocumentPage.objects.live())).in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
