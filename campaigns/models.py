@@ -196,13 +196,17 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
             heading=_("Main photo"),
         ),
         FieldPanel("body"),
-        InlinePanel("targets", label=_("Target"), heading=_("Targets")),
+        InlinePanel("targets", label=pgettext_lazy("campaign", "Target"), heading=_("Targets")),
         InlinePanel("form_links", label=_("Application form"), heading=_("Application forms")),
         MultiFieldPanel(
             [FieldPanel("news_tags"), InlinePanel("news_links", label=_("Article"))],
             heading=_("Related news"),
         ),
-        InlinePanel("document_links", label=_("Document"), heading=_("Related documents")),
+        InlinePanel(
+            "document_links",
+            label=pgettext_lazy("official document", "Document"),
+            heading=_("Related documents"),
+        ),
         FieldPanel("pledges_enabled"),
     ]
     search_fields = Page.search_fields + [
@@ -604,7 +608,7 @@ class CampaignDocumentLink(Orderable):
     campaign = ParentalKey(CampaignPage, related_name="document_links", on_delete=models.CASCADE)
     page = models.ForeignKey(
         "news.DocumentPage",
-        verbose_name=_("document"),
+        verbose_name=pgettext_lazy("official document", "document"),
         on_delete=models.CASCADE,
         related_name="+",
     )

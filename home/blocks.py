@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -183,7 +183,11 @@ class FigureBlock(blocks.StructBlock):
     value = blocks.DecimalBlock(label=_("Value"), max_digits=18, decimal_places=2)
     kind = blocks.ChoiceBlock(
         label=_("Kind"),
-        choices=[("number", _("Number")), ("money", _("Money (đồng)")), ("percent", _("Percent"))],
+        choices=[
+            ("number", pgettext_lazy("figure kind", "Number")),
+            ("money", _("Money (đồng)")),
+            ("percent", _("Percent")),
+        ],
         default="number",
         widget=forms.RadioSelect,
     )

@@ -129,7 +129,11 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# Our own strings first; then our Vietnamese catalogue of Wagtail's and wagtail-localize's
+# strings (`manage.py refresh_admin_catalogue` after an upgrade), which completes theirs.
+ADMIN_CATALOGUE_DIR = PROJECT_DIR / "locale_admin"
+ADMIN_CATALOGUE_PACKAGES = ["wagtail", "wagtail_localize"]
+LOCALE_PATHS = [PROJECT_DIR / "locale", ADMIN_CATALOGUE_DIR]
 FORMAT_MODULE_PATH = ["khuyenhoc.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

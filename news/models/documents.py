@@ -2,6 +2,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -79,15 +80,20 @@ def normalise_number(number):
 class DocumentFilterForm(forms.Form):
     """The library's filters: every value is checked, a bad one is simply not applied."""
 
-    so = forms.CharField(label=_("Number"), required=False, max_length=60)
-    loai = forms.ChoiceField(label=_("Type"), required=False)
+    so = forms.CharField(
+        label=pgettext_lazy("official document", "Number"), required=False, max_length=60
+    )
+    loai = forms.ChoiceField(label=pgettext_lazy("official document", "Type"), required=False)
     # By slug, from one query that both lists and checks them.
     co_quan = forms.ChoiceField(label=_("Issued by"), required=False)
     nam = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["loai"].choices = [("", _("All types")), *DocumentType.choices]
+        self.fields["loai"].choices = [
+            ("", pgettext_lazy("official document", "All types")),
+            *DocumentType.choices,
+        ]
         self.fields["co_quan"].choices = [
             ("", _("All issuing bodies")),
             *IssuingBody.objects.values_list("slug", "name"),
