@@ -39,6 +39,8 @@ MODEL_PERMISSIONS = {
         ("news", "change_issuingbody"),
         ("news", "change_comment"),
         ("news", "view_comment"),
+        # "Translate" in a page's menu (wagtail-localize): editors publish the English site.
+        ("wagtail_localize", "submit_translation"),
     ],
     CONTRIBUTORS: [("wagtailadmin", "access_admin")],
 }

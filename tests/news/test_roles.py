@@ -97,3 +97,14 @@ def test_editor_publishes_directly(client, demo):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     assert NewsArticlePage.objects.get(title="Tin do biên tập viên đăng").live
+
+
+@pytest.mark.django_db
+def test_editors_translate_pages_and_contributors_do_not(demo, client):
+    article = NewsArticlePage.objects.live().filter(locale__language_code="vi").first()
+    url = f"/admin/localize/submit/page/{article.pk}/"
+    response = login(client, "bientap").get(url)
+    assert response.status_code == 200
+    assert "English" in response.content.decode()
+    response = login(client, "congtacvien").get(url)
+    assert response.status_code in (302, 403)
