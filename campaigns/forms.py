@@ -6,14 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Pledge, normalise_contact
 from khuyenhoc.antispam import SpamProtectionMixin
 
-DUPLICATE_MESSAGE = _(
-    "This phone number or e-mail address has already pledged to this campaign. "
-    "Thank you: there is no need to pledge again."
-)
-
 
 class PledgeForm(SpamProtectionMixin, forms.ModelForm):
     """ "Đăng ký hưởng ứng": who pledges, for which organisation, where, and how to reach them."""
+
+    is_duplicate = False
 
     class Meta:
         model = Pledge
@@ -40,12 +37,9 @@ class PledgeForm(SpamProtectionMixin, forms.ModelForm):
                 _("Enter a phone number (e.g. 0912 345 678) or an e-mail address."),
                 code="invalid",
             )
-        if Pledge.objects.filter(
+        # A contact that has already pledged is thanked like any other and nothing is stored
+        # twice: a different answer would tell anyone whether a number or address has pledged.
+        self.is_duplicate = Pledge.objects.filter(
             campaign=self.instance.campaign, contact_normalised=normalised
-        ).exists():
-            raise forms.ValidationError(DUPLICATE_MESSAGE, code="duplicate")
+        ).exists()
         return contact
-
-    def add_duplicate_error(self):
-        """Two identical pledges sent at the same moment: the database refused the second."""
-        self.add_error("contact", forms.ValidationError(DUPLICATE_MESSAGE, code="duplicate"))

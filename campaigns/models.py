@@ -366,16 +366,14 @@ class CampaignPage(SearchablePage, VietnameseSlugMixin, Page):
         campaign = self.pledge_key_page()
         form = PledgeForm(request.POST, campaign=campaign)
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    form.save()
-            except IntegrityError:
-                form.add_duplicate_error()
-            else:
-                messages.success(
-                    request, _("Thank you! Your pledge to take part has been recorded.")
-                )
-                return HttpResponseRedirect(self.get_url(request) + "#pledge")
+            if not form.is_duplicate:
+                try:
+                    with transaction.atomic():
+                        form.save()
+                except IntegrityError:
+                    pass  # the same contact sent twice at the same moment: one row is kept
+            messages.success(request, _("Thank you! Your pledge to take part has been recorded."))
+            return HttpResponseRedirect(self.get_url(request) + "#pledge")
         context = self.get_context(request, *args, **kwargs)
         context["pledge_form"] = form
         return TemplateResponse(

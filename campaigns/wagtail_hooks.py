@@ -4,6 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns.models import Pledge
+from khuyenhoc.admin_access import RestrictedChooserViewSet
 
 
 class PledgeViewSet(SnippetViewSet):
@@ -21,6 +22,8 @@ class PledgeViewSet(SnippetViewSet):
     export_filename = "dang-ky-huong-ung"
     inspect_view_enabled = True
     ordering = ["-created_at", "-pk"]
+    # Names and phone numbers: the chooser opens only to those who may read the pledges.
+    chooser_viewset_class = RestrictedChooserViewSet
 
 
 register_snippet(PledgeViewSet)

@@ -119,8 +119,11 @@ def admin_urls():
 
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
+    from forms_app.models import Application, ApplicationLogEntry
     from forms_app.workflow import TRANSITIONS
 
+    # The applications' entries in their own table, scoped by area in every log listing.
+    actions.register_model(Application, ApplicationLogEntry)
     for transition in TRANSITIONS.values():
         actions.register_action(transition.log_action, transition.label, transition.label)
     actions.register_action(
@@ -151,10 +154,16 @@ def register_review_log_actions(actions):
 
 
 def _register_review_bulk_actions():
-    from forms_app.reviews.bulk import RecogniseBulkAction, StartReviewBulkAction
+    from forms_app.reviews.bulk import (
+        NoDeleteBulkAction,
+        RecogniseBulkAction,
+        StartReviewBulkAction,
+    )
 
     hooks.register("register_bulk_action", StartReviewBulkAction)
     hooks.register("register_bulk_action", RecogniseBulkAction)
+    # After the generic bulk delete of snippets (khuyenhoc.wagtail_hooks, order 1).
+    hooks.register("register_bulk_action", NoDeleteBulkAction, order=2)
 
 
 _register_review_bulk_actions()

@@ -66,14 +66,19 @@ class Conflict(WorkflowError):
 
 
 def assignments(user):
-    """The user's ``(role, commune code, province code)`` rows, read once per request."""
+    """The user's ``(role, commune code, province code)`` rows, read once per request.
+
+    An area counts only with the permission to see applications (the review groups give it):
+    an assignment left to someone moved out of those groups opens nothing."""
     cached = getattr(user, "_review_assignments", None)
     if cached is None:
-        cached = list(
-            ReviewAssignment.objects.filter(user=user).values_list(
-                "role", "commune_id", "province_id"
+        cached = []
+        if user.is_authenticated and user.has_perm("forms_app.view_application"):
+            cached = list(
+                ReviewAssignment.objects.filter(user=user).values_list(
+                    "role", "commune_id", "province_id"
+                )
             )
-        )
         user._review_assignments = cached
     return cached
 

@@ -6,6 +6,7 @@ Editors ("Biên tập viên") hold ``change_comment``; contributors have no comm
 
 import django_filters
 from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_list_or_404
 from django.urls import reverse
 from django.utils.functional import classproperty
@@ -23,6 +24,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from khuyenhoc.admin_access import RestrictedChooserViewSet
 from news.models import Comment, CommentStatus, NewsArticlePage
 
 APPROVE_ACTION = "news.comment.approve"
@@ -60,6 +62,12 @@ class ModerateCommentsBulkAction(SnippetBulkAction):
     @classmethod
     def get_queryset(cls, model, object_ids):
         return get_list_or_404(model.objects.select_related("article"), pk__in=object_ids)
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before the confirmation page names any comment, pending ones included.
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def check_perm(self, comment):
         return self.permission_policy.user_has_permission_for_instance(
@@ -184,6 +192,8 @@ class CommentViewSet(SnippetViewSet):
     filterset_class = CommentFilterSet
     search_fields = ["name", "email", "text", "article__title"]
     ordering = ["-created_at", "-pk"]
+    # Readers' names and e-mails, pending comments too: only for those who may read them.
+    chooser_viewset_class = RestrictedChooserViewSet
     inspect_view_enabled = True
     inspect_view_fields = [
         "article",

@@ -9,7 +9,8 @@
   uploaded before sending, under an unguessable token, files in the private storage), then
   ``Application`` with its members, self-assessment lines, files and events.
 - ``review``: ``ReviewAssignment`` (who reviews or approves which commune or province) and
-  ``ReviewScore`` (reviewers' points per criterion); the transitions are in ``forms_app.workflow``.
+  ``ReviewScore`` (reviewers' points per criterion), ``ApplicationLogEntry`` (the audit log,
+  scoped by area); the transitions are in ``forms_app.workflow``.
 - ``formbuilder``: Wagtail form-builder pages for simple forms (contact, event registration).
 
 Everything is re-exported here, including the callables migrations refer to by their
@@ -38,7 +39,7 @@ from .choices import (
 from .criteria import CriteriaSet, Criterion, RatingThreshold
 from .formbuilder import SimpleFormField, SimpleFormPage
 from .pages import ApplicationFormPage
-from .review import ReviewAssignment, ReviewRole, ReviewScore
+from .review import ApplicationLogEntry, ReviewAssignment, ReviewRole, ReviewScore
 from .units import Commune, Province
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ApplicationDraft",
     "ApplicationEvent",
     "ApplicationFormPage",
+    "ApplicationLogEntry",
     "ApplicationKind",
     "ApplicationMember",
     "ApplicationStatus",

@@ -1,10 +1,13 @@
-"""Who reviews which area, and the reviewers' points beside the applicant's own."""
+"""Who reviews which area, the reviewers' points beside the applicant's own, and the audit log
+of applications."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from .criteria import Criterion
 from .units import Commune, Province
@@ -111,3 +114,42 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {self.points}"
+
+
+class ApplicationLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(object_id=str(instance.pk))
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(object_id=str(instance.pk))
+
+    def viewable_by_user(self, user):
+        """The entries of the applications in the user's areas (``workflow.visible``)."""
+        from forms_app import workflow
+
+        from .applications import Application
+
+        if workflow.is_admin(user):
+            return self.all()
+        keys = (
+            workflow.visible(Application.objects.all(), user)
+            .annotate(key=Cast("pk", models.CharField()))
+            .values("key")
+        )
+        return self.filter(object_id__in=keys)
+
+
+class ApplicationLogEntry(BaseLogEntry):
+    """The audit log of applications (who moved which one where, with notes), kept apart from
+    Wagtail's log of other models so that every listing of log entries, the site history
+    report and its exports included, shows a user only the applications of their areas."""
+
+    object_id = models.CharField(max_length=255, db_index=True)
+
+    objects = ApplicationLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("application log entry")
+        verbose_name_plural = _("application log entries")

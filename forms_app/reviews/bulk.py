@@ -18,6 +18,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from forms_app import workflow
 from forms_app.models import Application
+from khuyenhoc.admin_access import DeleteBulkAction
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 # The confirmation page names at most this many; the action applies to the whole selection.
@@ -66,6 +67,18 @@ class DecisionForm(forms.Form):
             signer=data["signer"].strip(),
             valid_until=data["valid_until"],
         )
+
+
+class NoDeleteBulkAction(DeleteBulkAction):
+    """Nobody deletes an application (``viewsets.ApplicationPermissionPolicy``): the bulk delete
+    is not found, before its confirmation page could name any application."""
+
+    @classproperty
+    def models(cls):
+        return [Application]
+
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404
 
 
 class ApplicationBulkAction(SnippetBulkAction):

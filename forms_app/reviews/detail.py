@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.models import ModelLogEntry
+from wagtail.log_actions import registry as log_registry
 from wagtail.snippets.views.snippets import InspectView
 
 from forms_app import workflow
@@ -291,7 +291,7 @@ class ApplicationDetailView(InspectView):
 
     def history(self):
         """The audit log of this application, newest first, in one query."""
-        entries = ModelLogEntry.objects.for_instance(self.object).select_related("user")
+        entries = log_registry.get_logs_for_instance(self.object).select_related("user")
         return [
             {
                 "timestamp": entry.timestamp,

@@ -34,6 +34,7 @@ from wagtail.snippets.views.snippets import (
 
 from forms_app import workflow
 from forms_app.models import Application, ApplicationStatus, ReviewAssignment
+from khuyenhoc.admin_access import RestrictedChooserViewSet
 
 from .detail import ApplicationDetailView
 from .filters import ApplicationFilterSet, search_condition
@@ -107,6 +108,17 @@ class ApplicationHistoryView(AreaObjectMixin, HistoryView):
 
 class ApplicationUsageView(AreaObjectMixin, UsageView):
     pass
+
+
+class ApplicationChooserViewSet(RestrictedChooserViewSet):
+    """The chooser Wagtail makes for every snippet. No field chooses an application, but its
+    URLs answer: with the user's areas only, like the list."""
+
+    def user_may_choose(self, user):
+        return workflow.has_area(user)
+
+    def scope(self, queryset, user):
+        return workflow.visible(queryset, user)
 
 
 class ApplicationURLFinder(ModelAdminURLFinder):
@@ -324,6 +336,7 @@ class ApplicationViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_view_class = ApplicationDetailView
     url_finder_class = ApplicationURLFinder
+    chooser_viewset_class = ApplicationChooserViewSet
     filterset_class = ApplicationFilterSet
     index_template_name = "forms_app/admin/list.html"
     index_results_template_name = "forms_app/admin/list_results.html"
@@ -388,8 +401,16 @@ class ReviewAssignmentForm(WagtailAdminModelForm):
             del self.instance.validate_constraints
 
 
+class ReviewAssignmentChooserViewSet(RestrictedChooserViewSet):
+    """Who reviews where is for administrators, as the assignment screens are."""
+
+    def user_may_choose(self, user):
+        return workflow.is_admin(user)
+
+
 class ReviewAssignmentViewSet(SnippetViewSet):
     model = ReviewAssignment
+    chooser_viewset_class = ReviewAssignmentChooserViewSet
     icon = "group"
     menu_label = _("Review assignments")
     menu_order = 305

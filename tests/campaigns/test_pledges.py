@@ -67,19 +67,22 @@ def test_invalid_pledge_keeps_the_entries(client, ongoing):
 
 
 @pytest.mark.django_db
-def test_duplicate_pledge_gets_a_clear_message(client, ongoing):
-    # The demo already has "0912 345 678"; the same number written another way is refused.
-    response = client.post(ongoing.url, pledge_data(client, ongoing, contact="+84 912.345.678"))
-    assert response.status_code == 400
-    page = BeautifulSoup(response.content.decode(), "html.parser")
-    error = page.select_one("#id_contact").find_next(class_="invalid-feedback")
-    assert error is not None and error.text.strip()
+def test_a_duplicate_pledge_is_answered_like_any_other_and_not_stored(client, ongoing):
+    """The answer must not tell whether a phone number or e-mail address has pledged."""
+    # The demo already has "0912 345 678" and "hoa.tran@example.org"; the same contact written
+    # another way is thanked exactly as a new one is, and not stored a second time.
+    new = client.post(ongoing.url, pledge_data(client, ongoing, contact="0901 234 567"))
+    for contact in ("+84 912.345.678", "Hoa.Tran@Example.org"):
+        response = client.post(ongoing.url, pledge_data(client, ongoing, contact=contact))
+        assert (response.status_code, response["Location"]) == (
+            new.status_code,
+            new["Location"],
+        )
+        page = client.get(response["Location"]).content.decode()
+        assert "Cảm ơn" in BeautifulSoup(page, "html.parser").select_one("#pledge .alert").text
     assert Pledge.objects.filter(campaign=ongoing, contact_normalised="0912345678").count() == 1
-    # The same e-mail address in other letters too.
-    response = client.post(
-        ongoing.url, pledge_data(client, ongoing, contact="Hoa.Tran@Example.org")
-    )
-    assert response.status_code == 400
+    normalised = "hoa.tran@example.org"
+    assert Pledge.objects.filter(campaign=ongoing, contact_normalised=normalised).count() == 1
 
 
 @pytest.mark.django_db
@@ -121,7 +124,8 @@ def test_pledges_on_the_english_page_belong_to_the_campaign(client, ongoing, adm
     assert response.status_code == 302
     assert Pledge.objects.get(contact_normalised="0909090909").campaign_id == ongoing.pk
     response = client.post(english.url, pledge_data(client, english, contact="0912345678"))
-    assert response.status_code == 400
+    assert response.status_code == 302
+    assert Pledge.objects.filter(contact_normalised="0912345678").count() == 1
 
 
 def test_contacts_are_normalised():

@@ -5,10 +5,9 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
-from wagtail.models import ModelLogEntry
 
 from forms_app import workflow
-from forms_app.models import Application
+from forms_app.models import Application, ApplicationLogEntry
 
 from .conftest import TIEN_HAI
 
@@ -33,7 +32,7 @@ def shown(response, selector):
 
 
 def logged(application, action):
-    return ModelLogEntry.objects.filter(object_id=str(application.pk), action=action).count()
+    return ApplicationLogEntry.objects.filter(object_id=str(application.pk), action=action).count()
 
 
 def test_start_review_of_a_mixed_selection(client, staff, make_application):
@@ -59,7 +58,7 @@ def test_start_review_of_a_mixed_selection(client, staff, make_application):
     assert Application.objects.get(pk=started.pk).revision == 0
     untouched = Application.objects.get(pk=other_area.pk)
     assert (untouched.status, untouched.revision) == ("submitted", 0)
-    assert not ModelLogEntry.objects.filter(object_id=str(other_area.pk)).exists()
+    assert not ApplicationLogEntry.objects.filter(object_id=str(other_area.pk)).exists()
 
 
 def test_nothing_of_another_area_and_nothing_outside_ones_role(client, staff, make_application):

@@ -10,10 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from wagtail.models import ModelLogEntry
 
 from forms_app import workflow
-from forms_app.models import Application, ApplicationEvent
+from forms_app.models import Application, ApplicationEvent, ApplicationLogEntry
 
 from .conftest import TIEN_HAI
 
@@ -56,7 +55,7 @@ def snapshot(application):
         fresh.decision_number,
         fresh.decision_reason,
         ApplicationEvent.objects.filter(application=application).count(),
-        ModelLogEntry.objects.filter(object_id=str(application.pk)).count(),
+        ApplicationLogEntry.objects.filter(object_id=str(application.pk)).count(),
         fresh.review_scores.count(),
     )
 
@@ -99,7 +98,9 @@ def test_allowed_transitions(client, staff, make_application, status, who, actio
     assert response["Location"] == url(application)
     application.refresh_from_db()
     assert application.status == target
-    entry = ModelLogEntry.objects.filter(object_id=str(application.pk)).latest("timestamp", "pk")
+    entry = ApplicationLogEntry.objects.filter(object_id=str(application.pk)).latest(
+        "timestamp", "pk"
+    )
     assert entry.action == f"forms_app.{action}"
     assert entry.user == staff[who]
     assert entry.data["from"] == status and entry.data["to"] == target
@@ -348,7 +349,7 @@ def test_valid_scores_save_total_and_rating(client, staff, make_application):
     assert 'value="25.5"' in page
     assert vi("Scores saved: total %(total)s, rating %(rating)s.", total=f"{expected:f}",
               rating=application.review_rating) in page  # fmt: skip
-    entry = ModelLogEntry.objects.get(object_id=str(application.pk), action="forms_app.score")
+    entry = ApplicationLogEntry.objects.get(object_id=str(application.pk), action="forms_app.score")
     assert entry.user == staff["reviewer"]
 
 
@@ -393,7 +394,7 @@ def test_notes_go_to_the_history(client, staff, make_application):
     client.force_login(staff["approver"])
     response = post(client, application, "note", note="Đã gửi giấy công nhận qua bưu điện")
     assert response.status_code == 302
-    entry = ModelLogEntry.objects.get(object_id=str(application.pk), action="forms_app.note")
+    entry = ApplicationLogEntry.objects.get(object_id=str(application.pk), action="forms_app.note")
     assert entry.user == staff["approver"]
     page = client.get(url(application)).content.decode()
     assert "Đã gửi giấy công nhận qua bưu điện" in page.split("data-review-history")[1]

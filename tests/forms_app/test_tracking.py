@@ -7,9 +7,8 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
-from forms_app.models import Application, ApplicationEvent, EvidenceFile
+from forms_app.models import Application, ApplicationEvent, ApplicationLogEntry, EvidenceFile
 
 from .conftest import TOKEN, exe_as_pdf, form_data, pdf, png
 
@@ -239,7 +238,7 @@ def test_reply_to_a_request_returns_the_application_to_review(client, applicatio
     assert "Em gửi thêm ảnh góc học tập" in soup(page).select_one("#timeline").text
     assert "Tổ dân phố 3 →" not in page.content.decode()  # the reviewers' note stays private
     # In the reviewers' history too, and a reviewer acting on the page seen before is stopped.
-    entry = ModelLogEntry.objects.get(object_id=str(application.pk))
+    entry = ApplicationLogEntry.objects.get(object_id=str(application.pk))
     assert entry.action == "forms_app.applicant_reply" and entry.user is None
     assert entry.data["to"] == "in_review" and "Tổ dân phố 4" in entry.data["note"]
     assert application.revision == 1
@@ -315,7 +314,7 @@ def test_withdraw_before_a_decision(client, application):
     assert page.select_one("#tracking-status")["data-status"] == "withdrawn"
     assert page.select_one("#withdraw") is None
     assert "Gia đình chuyển đi" in page.select_one("#timeline").text
-    entry = ModelLogEntry.objects.get(object_id=str(application.pk))
+    entry = ApplicationLogEntry.objects.get(object_id=str(application.pk))
     assert (entry.action, entry.data["from"], entry.data["to"]) == (
         "forms_app.withdraw",
         "submitted",

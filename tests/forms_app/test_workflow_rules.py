@@ -6,10 +6,9 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
-from wagtail.models import ModelLogEntry
 
 from forms_app import workflow
-from forms_app.models import Application, ApplicationEvent
+from forms_app.models import Application, ApplicationEvent, ApplicationLogEntry
 
 from .conftest import TIEN_HAI
 
@@ -49,7 +48,7 @@ def test_full_path_to_recognition(staff, make_application, django_capture_on_com
     assert application.review_rating == "Khá"  # 75 of 100 in the demo family set
     assert len(application.certificate_code) == 14
     actions = list(
-        ModelLogEntry.objects.filter(object_id=str(application.pk))
+        ApplicationLogEntry.objects.filter(object_id=str(application.pk))
         .order_by("timestamp", "pk")
         .values_list("action", flat=True)
     )
