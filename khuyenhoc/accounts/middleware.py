@@ -90,14 +90,20 @@ class StaffSessionMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        has_device = two_factor.has_device(user)
+        has_device = two_factor.session_has_device(request)
         if not has_device and not two_factor.is_required(user):
             return None
         if not request.path.startswith(_admin_prefix()):
             request.user = AnonymousUser()
             return None
-        match = request.resolver_match
-        if match is not None and match.view_name in OPEN_VIEWS:
+        view_name = getattr(request.resolver_match, "view_name", None)
+        if view_name == "wagtailadmin_login" and request.method == "GET":
+            # Sent to sign in from the site (a file, a private page): the code is what is
+            # missing. Wagtail's login page would send a signed-in user straight back.
+            next_url = request.GET.get("next", "")
+        elif view_name in OPEN_VIEWS:
             return None
+        else:
+            next_url = request.get_full_path()
         target = "khuyenhoc_two_factor_verify" if has_device else "khuyenhoc_two_factor_setup"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")

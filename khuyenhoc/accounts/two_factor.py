@@ -10,6 +10,7 @@ from base64 import b32encode
 import django_otp
 import segno
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +30,28 @@ def is_required(user):
 
 def has_device(user):
     return django_otp.user_has_device(user, confirmed=True)
+
+
+# Whether the signed-in user had a confirmed device when they signed in, kept in the session so
+# that admin requests do not look it up each time. It only goes stale harmlessly: a device
+# made later was made (and verified) in this session, and the verify page looks again.
+HAS_DEVICE_KEY = "khuyenhoc_has_two_factor_device"
+
+
+def session_has_device(request):
+    value = request.session.get(HAS_DEVICE_KEY)
+    if value is None:
+        value = request.session[HAS_DEVICE_KEY] = has_device(request.user)
+    return value
+
+
+def _remember_device(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[HAS_DEVICE_KEY] = has_device(user)
+
+
+def connect_login_signal():
+    user_logged_in.connect(_remember_device, dispatch_uid="khuyenhoc.two_factor.device")
 
 
 def pending_device(user):

@@ -271,6 +271,11 @@ OTP_TOTP_ISSUER = "Hội Khuyến học"
 # any case this many seconds after signing in with "Remember me".
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Every account is staff: whoever must sign in (an applicant's file, a page for signed-in users)
+# does it on the admin's page, which has the lockout and the second factor. Wagtail's own
+# /_util/login/ is taken by the page routes (khuyenhoc/urls.py).
+LOGIN_URL = "wagtailadmin_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
 
 # E-mail: printed on the console unless EMAIL_URL names an SMTP server
 # (smtp+tls://user:password@host:587).

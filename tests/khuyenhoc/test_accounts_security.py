@@ -3,6 +3,7 @@
 Everything goes through the admin's real sign-in page with the demo accounts' passwords.
 """
 
+import os
 import time
 from datetime import timedelta
 
@@ -328,3 +329,9 @@ def test_anonymous_visitors_get_no_session(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
+
+
+def test_the_reset_command_helps_when_no_administrator_can_sign_in(client):
+    device, _ = set_up(client, "admin")
+    call_command("reset_two_factor", "admin", stdout=open(os.devnull, "w"))
+    assert not TOTPDevice.objects.filter(user=device.user).exists()
