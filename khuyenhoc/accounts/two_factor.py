@@ -70,7 +70,8 @@ def secret(device):
 
 
 def qr_svg(device):
-    return segno.make(device.config_url, error="m").svg_inline(scale=5)
+    # No fixed size: the page gives it its width, so it fits a phone.
+    return segno.make(device.config_url, error="m").svg_inline(omitsize=True)
 
 
 def normalise(token):
