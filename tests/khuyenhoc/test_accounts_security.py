@@ -337,3 +337,22 @@ def test_the_reset_command_helps_when_no_administrator_can_sign_in(client):
     device, _ = set_up(client, "admin")
     call_command("reset_two_factor", "admin", stdout=open(os.devnull, "w"))
     assert not TOTPDevice.objects.filter(user=device.user).exists()
+
+
+def test_a_page_for_signed_in_readers_signs_in_on_the_admin_page(client, demo):
+    """Wagtail's own /_util/login/ is taken by the page routes; the admin's page (with its
+    lockout and second factor) is where a private page sends its readers."""
+    from wagtail.models import PageViewRestriction
+
+    about = demo["about"]
+    PageViewRestriction.objects.create(page=about, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(about.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{LOGIN}?next=")
+    assert client.get(response["Location"]).status_code == 200
+
+    signed = client.post(
+        LOGIN, {"username": "bientap", "password": DEMO_PASSWORD, "next": about.url}
+    )
+    assert signed["Location"] == about.url
+    assert client.get(about.url).status_code == 200
