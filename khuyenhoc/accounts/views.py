@@ -47,7 +47,11 @@ def verify(request):
     if user.is_verified():
         return redirect(_next_url(request))
     if not two_factor.has_device(user):
-        return redirect("khuyenhoc_two_factor_setup")
+        # Reset by an administrator since this session began.
+        request.session[two_factor.HAS_DEVICE_KEY] = False
+        if two_factor.is_required(user):
+            return redirect("khuyenhoc_two_factor_setup")
+        return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, throttled = two_factor.verify(user, form.cleaned_data["token"])
@@ -93,7 +97,6 @@ def setup(request):
             request,
             "khuyenhoc/accounts/two_factor_status.html",
             {
-                "device": TOTPDevice.objects.devices_for_user(user).first(),
                 "remaining": two_factor.remaining_recovery_codes(user),
                 "required": two_factor.is_required(user),
             },

@@ -356,3 +356,16 @@ def test_a_page_for_signed_in_readers_signs_in_on_the_admin_page(client, demo):
     )
     assert signed["Location"] == about.url
     assert client.get(about.url).status_code == 200
+
+
+def test_after_a_reset_a_user_who_need_not_set_up_again_is_let_in(client, admin_user):
+    device, _ = set_up(client, "congtacvien")
+    client.post("/admin/logout/")
+    sign_in(client, "congtacvien")
+    administrator = Client()
+    administrator.force_login(admin_user)
+    administrator.post(f"{SECURITY}reset-two-factor/{device.user_id}/")
+
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/admin/"
