@@ -8,6 +8,7 @@ class KhuyenhocConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
+        from khuyenhoc.accounts.two_factor import connect_login_signal
         from khuyenhoc.cache import connect_published_content
         from khuyenhoc.pages import connect_restriction_signals
         from khuyenhoc.roles import ensure_roles
@@ -16,6 +17,7 @@ class KhuyenhocConfig(AppConfig):
         connect_published_content()
         connect_restriction_signals()
         cached_images.connect()
+        connect_login_signal()
 
         # After Wagtail's own apps, by which time the permissions of every app exist.
         post_migrate.connect(

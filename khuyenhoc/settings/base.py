@@ -5,6 +5,7 @@ variables read here, so the embedded defaults (SQLite, database search, local
 media, local-memory cache, console e-mail) need no configuration at all.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "django.contrib.admin",
@@ -68,10 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "khuyenhoc.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "khuyenhoc.routing.RememberedSiteMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "khuyenhoc.urls"
@@ -239,6 +248,38 @@ PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None) or None
+
+# --- Staff accounts: login lockout, two-factor sign-in, idle sessions (khuyenhoc/accounts/) ---
+# django-axes counts failed sign-ins in the database (every process sees the same counts) for
+# one username from one address together: a commune office behind one address cannot lock
+# out its colleagues, and an attacker elsewhere cannot lock a user out of the office.
+# Axes' backend comes first so that it refuses a locked pair before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address the rate limits count (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "khuyenhoc.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "khuyenhoc.accounts.lockout.lockout_response"
+# Two-factor sign-in (django-otp: an authenticator app and recovery codes). Required, when
+# on, for superusers and whoever can see applications (forms_app's "requires_two_factor"
+# hook); anyone who has set it up is asked for a code either way. Production turns it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Hội Khuyến học"
+# A signed-in session ends after this many minutes without a request (0: never), and in
+# any case this many seconds after signing in with "Remember me".
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# Every account is staff: whoever must sign in (an applicant's file, a page for signed-in users)
+# does it on the admin's page, which has the lockout and the second factor. Wagtail's own
+# /_util/login/ is taken by the page routes (khuyenhoc/urls.py).
+LOGIN_URL = "wagtailadmin_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/admin/login/"
 
 # E-mail: printed on the console unless EMAIL_URL names an SMTP server
 # (smtp+tls://user:password@host:587).

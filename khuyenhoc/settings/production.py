@@ -43,6 +43,9 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = True
 
+# Staff who can see applications sign in with a second factor (khuyenhoc/accounts/).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+
 if env.str("ADMINS", default=""):
     ADMINS = [("Admin", address) for address in env.list("ADMINS")]
 

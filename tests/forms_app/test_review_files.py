@@ -42,3 +42,23 @@ def test_the_holder_keeps_access_by_the_link(client, make_application):
     assert client.get(url).status_code == 302  # to the login
     assert client.get(url, {"t": application.secret}).status_code == 200
     assert client.get(url, {"t": "X" * 32}).status_code == 404
+
+
+def test_a_password_alone_opens_no_file_when_two_factor_is_required(client, make_application):
+    """A reviewer who gave the password but not yet the code is nobody outside the admin."""
+    from django.test import override_settings
+
+    from home.demo import DEMO_PASSWORD
+
+    url = file_url(make_application())
+    credentials = {"username": "xetduyet.donghung", "password": DEMO_PASSWORD}
+    assert client.post("/admin/login/", credentials).status_code == 302
+    assert client.get(url).status_code == 200
+    with override_settings(TWO_FACTOR_REQUIRED=True):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+        # The login page asks for what is missing, then the file opens.
+        login = client.get(response["Location"])
+        assert login.status_code == 302
+        assert login["Location"].startswith("/admin/two-factor/")
