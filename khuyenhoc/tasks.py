@@ -21,6 +21,9 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 ATTEMPT_KWARG = "retry_attempt"
+# E-mails someone is waiting for go before Wagtail's own tasks (reference and search index
+# updates), which an import or a large publication enqueues by the thousand.
+PRIORITY = 10
 
 
 def retry_delay(attempt):
@@ -29,7 +32,9 @@ def retry_delay(attempt):
 
 
 def retrying_task(**task_options):
-    """``django_tasks.task()`` for a function that talks to another service."""
+    """``django_tasks.task()`` for a function that talks to another service (at ``PRIORITY``
+    unless told otherwise)."""
+    task_options.setdefault("priority", PRIORITY)
 
     def decorate(func):
         @functools.wraps(func)
