@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-khuyenhoc.settings.prod
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py collectstatic --noinput -v 0
 
-"$BIN/python" manage.py db_worker --queue-name "*" --interval 1 --no-reload &
+BIN="$BIN" deploy/worker.sh &
 worker=$!
 "$BIN/gunicorn" -c deploy/gunicorn.conf.py khuyenhoc.wsgi &
 web=$!

@@ -8,6 +8,7 @@ the end of the run (tests/stack/conftest.py): pages refused across workers, e-ma
 after the SMTP outage and how soon.
 """
 
+import contextlib
 import email
 import email.policy
 import os
@@ -137,6 +138,62 @@ class SMTPSink:
             return next((m for m in self.messages if text in m["body"]), None)
 
 
+class DatabaseLink:
+    """A TCP relay from a loopback port to PostgreSQL; ``cut()`` drops every connection and
+    turns new ones away, as a database restart does, until ``mend()``."""
+
+    def __init__(self, host, port):
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.sockets = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target, timeout=10)
+            upstream.settimeout(None)
+            with self.lock:
+                self.sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        self.up = False
+        with self.lock:
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            self.sockets.clear()
+
+    def mend(self):
+        self.up = True
+
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+
 class Stack:
     def __init__(self, tmp):
         self.tmp = tmp
@@ -144,7 +201,7 @@ class Stack:
         self.databases = []
         self.prefixes = []
 
-    def env(self, name, media, prefix, **extra):
+    def env(self, name, media, prefix, database=None, **extra):
         env = {
             key: value
             for key, value in os.environ.items()
@@ -155,7 +212,7 @@ class Stack:
             SECRET_KEY=self.secret_key,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             SECURE_SSL_REDIRECT="False",
-            DATABASE_URL=database_url(name),
+            DATABASE_URL=database or database_url(name),
             REDIS_URL=REDIS_URL,
             CACHE_KEY_PREFIX=prefix,
             EMAIL_URL=f"smtp://127.0.0.1:{self.smtp_port}",
@@ -253,6 +310,8 @@ def stack(tmp_path_factory, request):
     def finish():
         stack.stop_all()
         stack.sink.stop()
+        if hasattr(stack, "link"):
+            stack.link.close()
         for name in stack.databases:
             maintenance(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         client = redis.Redis.from_url(REDIS_URL)
@@ -271,22 +330,20 @@ def stack(tmp_path_factory, request):
     stack.manage("load_demo", "--force", env=stack.environ)
     stack.manage("collectstatic", "--noinput", "-v", "0", env=stack.environ)
     FIGURES["setup (migrate, demo, collectstatic)"] = f"{time.monotonic() - started:.0f} s"
-    stack.base, stack.access_log = stack.web("web", stack.environ, workers=2)
-    stack.start(
-        "worker",
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.2",
-            "--no-reload",
-            "--no-startup-delay",
-        ],
-        stack.environ,
-    )
+    # The web and task workers reach PostgreSQL through a link the test can cut.
+    target = urlsplit(DATABASE_URL)
+    stack.link = DatabaseLink(target.hostname or "127.0.0.1", target.port or 5432)
+    linked = urlunsplit(target._replace(netloc=f"{target.username}@127.0.0.1:{stack.link.port}"))
+    linked = linked.rsplit("/", 1)[0] + f"/{stack.name}"
+    stack.served_environ = {
+        **stack.environ,
+        "DATABASE_URL": linked,
+        "BIN": str(BIN),
+        "WORKER_INTERVAL": "0.2",
+        "WORKER_RESTART_DELAY": "1",
+    }
+    stack.base, stack.access_log = stack.web("web", stack.served_environ, workers=2)
+    stack.start("worker", ["deploy/worker.sh", "--no-startup-delay"], stack.served_environ)
     return stack
 
 
@@ -422,6 +479,41 @@ def test_mail_sent_while_smtp_is_down_arrives_when_it_is_back(stack):
     FIGURES["SMTP outage"] = (
         f"{back_at - down_at:.1f} s; the e-mail arrived {message['at'] - back_at:.1f} s after "
         f"SMTP came back, at attempt {attempts}"
+    )
+
+
+def test_while_the_database_is_down_pages_answer_503_and_nothing_is_lost(stack):
+    import requests
+
+    stack.link.cut()
+    cut_at = time.monotonic()
+    during = [fresh_get(f"{stack.base}/tin-tuc/?down={n}") for n in range(10)]
+    assert {r.status_code for r in during} == {503}
+    assert all(r.headers["Retry-After"] == "30" and "bảo trì" in r.text for r in during)
+    try:
+        submit(stack, "cuong@example.org")
+        pytest.fail("an application was accepted with the database down")
+    except (AssertionError, requests.RequestException):
+        pass
+    time.sleep(2)
+    stack.link.mend()
+    mended_at = time.monotonic()
+    # Connections broken by the outage are replaced before use: no request after it fails.
+    after = [fresh_get(f"{stack.base}/tin-tuc/?up={n}") for n in range(20)]
+    assert [r.status_code for r in after] == [200] * 20
+    stored_before = query(stack.name, "SELECT count(*) FROM forms_app_application")[0][0]
+    codes = [submit(stack, f"dung{n}@example.org") for n in range(3)]
+    stored = query(stack.name, "SELECT count(*) FROM forms_app_application")[0][0]
+    assert stored == stored_before + len(codes)
+    # The task worker stopped with the database and was started again: the e-mails go.
+    for code in codes:
+        wait_for(lambda code=code: stack.sink.find(code), 60, "an e-mail after the outage")
+    restarts = (stack.tmp / "worker.log").read_text().count("db_worker stopped")
+    FIGURES["database outage"] = (
+        f"{mended_at - cut_at:.1f} s: {len(during)} of {len(during)} pages answered 503 "
+        f"with Retry-After; after it {len(after)} of {len(after)} pages 200, "
+        f"{len(codes)} codes given, {stored - stored_before} stored, {len(codes)} e-mails sent "
+        f"(task worker started again {restarts} time(s))"
     )
 
 
