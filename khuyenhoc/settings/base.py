@@ -304,16 +304,17 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = POSTGRES_SEARCH_CONFIG
 
-# Background tasks run at once unless TASKS_BACKEND=database (production's default), where
-# they wait in a table for `manage.py db_worker`. A task that cannot reach the mail server is
-# tried again after TASK_RETRY_BACKOFF seconds, doubled each time, TASK_RETRY_ATTEMPTS times
-# in all (khuyenhoc/tasks.py): 30 s, 1, 2, 4 ... about 4 hours with the defaults.
+# Background tasks run at once unless TASKS_BACKEND=database (production's default; or a
+# backend's dotted path), where they wait in a table for `manage.py db_worker`. A task that
+# cannot reach the mail server is tried again after TASK_RETRY_BACKOFF seconds, doubled each
+# time, TASK_RETRY_ATTEMPTS times in all (khuyenhoc/tasks.py): 30 s, 1 min, 2 min ... about
+# 4 hours with the defaults.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 TASK_RETRY_ATTEMPTS = env.int("TASK_RETRY_ATTEMPTS", default=10)
 TASK_RETRY_BACKOFF = env.float("TASK_RETRY_BACKOFF", default=30)
 

@@ -32,7 +32,7 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"https://{ALLO
 _required("REDIS_URL", env.str("REDIS_URL", default=""))
 # E-mails wait in the database for `manage.py db_worker` and are retried while SMTP is down.
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 # A connection lives across requests and is checked before reuse, so one broken by a
 # database restart is replaced instead of failing the next request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -34,8 +34,10 @@ def queue(settings):
 
 
 def work():
-    """What `manage.py db_worker` does, until nothing is ready to run."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """What `manage.py db_worker` does, until nothing is ready to run. It closes the database
+    connection between tasks, which would end the test's transaction (PostgreSQL)."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def send(client, page, commune, capture, email="an@example.org"):
