@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format messages clean bench bench-applications bench-reviews
+.PHONY: run test setup lint format messages clean bench bench-applications bench-reviews prod
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production's processes as they run (gunicorn sized from the CPUs and the task worker), with
+# production settings: needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and
+# REDIS_URL at least (README, "Deploy"). deploy/ has the systemd units and a Procfile.
+prod: setup
+	BIN=$(BIN) deploy/run.sh
 
 # Timings of the news pages with 10,000 articles and 1,000 documents (a throwaway database;
 # DATABASE_URL=postgres://... to time PostgreSQL). BENCH_ARGS="--articles 2000" to vary.

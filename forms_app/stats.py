@@ -15,7 +15,6 @@ Updates made with ``QuerySet.update()`` send no signal: call ``invalidate()`` af
 import datetime
 import hashlib
 
-from django.db import connection, transaction
 from django.db.models import Count, Q, Subquery
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
@@ -63,8 +62,6 @@ def invalidate():
     """Drop every cached count and the cached home pages, now and again at commit (so a
     reader counting between the two cannot keep a figure from before the change)."""
     _bump()
-    if connection.in_atomic_block:
-        transaction.on_commit(_bump)
 
 
 def _cached(name, signature, compute):
@@ -391,8 +388,6 @@ def _recount():
     """Drop the cached counts, now and at commit, but keep the cached home pages: an
     application sent or moved along changes the statistics page, not the recognised figures."""
     _version.bump()
-    if connection.in_atomic_block:
-        transaction.on_commit(_version.bump)
 
 
 def _remember(sender, instance, **kwargs):

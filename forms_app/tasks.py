@@ -1,14 +1,16 @@
-"""E-mails sent as background tasks (immediately in development): to applicants, and to the
+"""E-mails sent as background tasks (immediately in development, by the worker in production,
+again later while the mail server is down: ``khuyenhoc.tasks``): to applicants, and to the
 association about an answer to a simple form."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+
+from khuyenhoc.tasks import retrying_task
 
 
-@task()
+@retrying_task()
 def send_confirmation(application_id, tracking_url=""):
     from django.conf import settings
 
@@ -31,7 +33,7 @@ def send_confirmation(application_id, tracking_url=""):
         )
 
 
-@task()
+@retrying_task()
 def send_draft_link(draft_id, url):
     from forms_app.models import ApplicationDraft
 
@@ -47,13 +49,13 @@ def send_draft_link(draft_id, url):
         )
 
 
-@task()
+@retrying_task()
 def send_submission_mail(subject, body, addresses, sender=None):
     """Tell the association about a new answer without making the visitor wait for SMTP."""
     send_mail(subject, body, sender, addresses)
 
 
-@task()
+@retrying_task()
 def send_status_mail(event_id):
     """Tell the applicant that their application moved, with the message and the link."""
     from django.conf import settings
@@ -81,7 +83,7 @@ def send_status_mail(event_id):
         )
 
 
-@task()
+@retrying_task()
 def notify_reviewers(application_id):
     """Tell the reviewers of the application's commune that it arrived."""
     from django.conf import settings

@@ -37,6 +37,7 @@ from forms_app.models import (
 )
 from forms_app.tasks import notify_reviewers, send_confirmation, send_draft_link
 from khuyenhoc.antispam import HONEYPOT_FIELD, STARTED_FIELD, rate_limited, too_many_requests
+from khuyenhoc.tasks import enqueue_on_commit
 
 TEMPLATE = "forms_app/application_form_page.html"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -151,7 +152,7 @@ def application_form(request, page, draft_token=None):
             draft.save(update_fields=["email"])
             context["draft_emailed_to"] = email
             url = context["draft_url"]
-            transaction.on_commit(lambda: send_draft_link.enqueue(draft.pk, url))
+            enqueue_on_commit(send_draft_link, draft.pk, url)
         if file_errors:
             _add_file_errors(form, file_errors)
         status = 400 if file_errors else 200
@@ -174,8 +175,8 @@ def application_form(request, page, draft_token=None):
         raise
     if application.email:
         url = request.build_absolute_uri(application.tracking_path())
-        transaction.on_commit(lambda: send_confirmation.enqueue(application.pk, url))
-    transaction.on_commit(lambda: notify_reviewers.enqueue(application.pk))
+        enqueue_on_commit(send_confirmation, application.pk, url)
+    enqueue_on_commit(notify_reviewers, application.pk)
     return redirect(_sent_url(page, request, token))
 
 

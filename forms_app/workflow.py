@@ -381,9 +381,9 @@ def perform(
         )
         if transition.notify and locked.email:
             from forms_app.tasks import send_status_mail
+            from khuyenhoc.tasks import enqueue_on_commit
 
-            event_id = event.pk
-            transaction.on_commit(lambda: send_status_mail.enqueue(event_id))
+            enqueue_on_commit(send_status_mail, event.pk)
     application.__dict__.update(locked.__dict__)
     return application
 

@@ -5,9 +5,18 @@ from khuyenhoc.cache import on_published_content_change, published_content
 
 
 def connect():
+    from wagtail.models import PageViewRestriction
+
     from home.models import SiteSettings
 
     on_published_content_change(home_cache.invalidate, "home_cache")
+    # A page made private (or public again) leaves or joins the home page's lists.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            home_cache.invalidate,
+            sender=PageViewRestriction,
+            dispatch_uid=f"home_cache_restrictions_{signal is post_save}",
+        )
     post_save.connect(
         home_cache.invalidate, sender=SiteSettings, dispatch_uid="home_cache_settings"
     )

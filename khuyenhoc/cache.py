@@ -4,6 +4,7 @@ with it, in every process at once (Redis in production), without listing the key
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 
@@ -22,7 +23,18 @@ class CacheVersion:
         return current
 
     def bump(self, **signal_kwargs):
-        """Usable as a signal receiver."""
+        """Retire every key of this version now and again once the transaction commits.
+
+        Usable as a signal receiver. Publishing, wagtail-localize's synchronisation and page
+        deletion change content inside a transaction: another process reading in that window
+        still sees the old rows and may cache them under the version moved at once; the move
+        at commit retires them too. Outside a transaction the second move is not needed.
+        """
+        self._move()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(self._move, robust=True)
+
+    def _move(self):
         try:
             cache.incr(self.version_key)
         except ValueError:

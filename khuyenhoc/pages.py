@@ -70,6 +70,9 @@ class OneChildTypeRouteMixin:
 
 
 RESTRICTIONS = CacheVersion("view-restrictions")
+# A safety net: the version moves with every restriction (in every process sharing the cache),
+# and what guards privacy is not kept for ever should a move be missed.
+RESTRICTIONS_TIMEOUT = 5 * 60
 
 
 def restricted_paths():
@@ -79,7 +82,7 @@ def restricted_paths():
     def paths():
         return sorted(PageViewRestriction.objects.values_list("page__path", flat=True))
 
-    return RESTRICTIONS.cached(("paths",), paths, timeout=None)
+    return RESTRICTIONS.cached(("paths",), paths, timeout=RESTRICTIONS_TIMEOUT)
 
 
 def public(pages):

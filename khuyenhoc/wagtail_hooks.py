@@ -3,7 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import pgettext, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import AdminOnlyMenuItem
 from wagtail.admin.widgets import SlugInput
 
 from khuyenhoc.accounts import views as accounts_views
@@ -61,16 +61,29 @@ def two_factor_account_item(request):
     }
 
 
-class SuperuserMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser
-
-
 @hooks.register("register_settings_menu_item")
 def account_security_menu_item():
-    return SuperuserMenuItem(
+    return AdminOnlyMenuItem(
         pgettext_lazy("accounts", "Account security"),
         reverse("khuyenhoc_account_security"),
         icon_name="lock",
         order=610,
+    )
+
+
+@hooks.register("register_admin_urls")
+def task_admin_urls():
+    from khuyenhoc.task_admin import FailedTasksView
+
+    return [path("tasks/failed/", FailedTasksView.as_view(), name="khuyenhoc_failed_tasks")]
+
+
+@hooks.register("register_reports_menu_item")
+def failed_tasks_menu_item():
+    return AdminOnlyMenuItem(
+        pgettext_lazy("tasks", "Failed tasks"),
+        reverse("khuyenhoc_failed_tasks"),
+        name="failed-tasks",
+        icon_name="warning",
+        order=900,
     )

@@ -7,7 +7,7 @@ a per-address rate limit, HTTP 400 with the entries kept when something is wrong
 to the association sent as a background task rather than during the request.
 """
 
-from django.db import models, transaction
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
@@ -127,14 +127,13 @@ class SimpleFormPage(VietnameseSlugMixin, AbstractEmailForm):
 
     def send_mail(self, form):
         from forms_app.tasks import send_submission_mail
+        from khuyenhoc.tasks import enqueue_on_commit
 
         addresses = [a.strip() for a in self.to_address.split(",") if a.strip()]
         subject = self.subject or self.title
         body = self.render_email(form)
         sender = self.from_address or None
-        transaction.on_commit(
-            lambda: send_submission_mail.enqueue(subject, body, addresses, sender)
-        )
+        enqueue_on_commit(send_submission_mail, subject, body, addresses, sender)
 
     def render_email(self, form):
         for name in form.antispam_field_names():

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The tasks' table (production's queue; listed for administrators in every environment).
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "khuyenhoc.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -346,8 +349,19 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = POSTGRES_SEARCH_CONFIG
 
-# Background tasks run at once unless production configures a worker.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks run at once unless TASKS_BACKEND=database (production's default; or a
+# backend's dotted path), where they wait in a table for `manage.py db_worker`. A task that
+# cannot reach the mail server is tried again after TASK_RETRY_BACKOFF seconds, doubled each
+# time, TASK_RETRY_ATTEMPTS times in all (khuyenhoc/tasks.py): 30 s, 1 min, 2 min ... about
+# 4 hours with the defaults.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+TASK_RETRY_ATTEMPTS = env.int("TASK_RETRY_ATTEMPTS", default=10)
+TASK_RETRY_BACKOFF = env.float("TASK_RETRY_BACKOFF", default=30)
 
 WAGTAIL_SITE_NAME = "Hội Khuyến học"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
@@ -382,6 +396,28 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the site uses, refused to it and to every frame in it
+# (khuyenhoc/middleware.py). Reading aloud (speech synthesis) and video fullscreen need none.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # Content Security Policy for the public site. The Wagtail admin still needs inline
 # scripts and styles in places, so it is left out; it is behind a login.

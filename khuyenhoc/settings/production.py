@@ -6,7 +6,7 @@ Refuses to start without the variables a public deployment cannot guess.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DATABASES, STORAGES, TASK_BACKENDS, env
 
 ENVIRONMENT = "production"
 DEBUG = False
@@ -25,6 +25,18 @@ SECRET_KEY = _required("SECRET_KEY", env.str("SECRET_KEY", default=""))
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
+
+# --- Several processes: a shared cache, a task worker, connections kept and checked ---
+# Every web worker reads and moves the same cache versions and rate limits: local memory
+# would let one process serve a page another has just made private.
+_required("REDIS_URL", env.str("REDIS_URL", default=""))
+# E-mails wait in the database for `manage.py db_worker` and are retried while SMTP is down.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+# A connection lives across requests and is checked before reuse, so one broken by a
+# database restart is replaced instead of failing the next request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
