@@ -139,7 +139,9 @@ def test_the_pledge_export_survives_bad_rows_and_neutralises_formulas(admin_clie
 def test_the_form_builder_export_neutralises_formulas(admin_client, demo):
     page = SimpleFormPage.objects.get(slug="gui-loi-nhan", locale__language_code="vi")
     FormSubmission.objects.create(
-        page=page, form_data={"ho_va_ten": "=cmd|' /C calc'!A0\x1b", "noi_dung": "+1\x00"}
+        # A row stored before the cleaning (PostgreSQL never stored a NUL; SQLite did).
+        page=page,
+        form_data={"ho_va_ten": "=cmd|' /C calc'!A0\x1b", "noi_dung": "+1\x02"},
     )
     url = f"/admin/forms/submissions/{page.pk}/"
     rows = list(csv.reader(io.StringIO(text(admin_client.get(url, {"export": "csv"})))))
@@ -245,3 +247,15 @@ def test_evidence_file_ids_are_not_revealed(client, make_application):
     assert client.get(known, {"t": "sai"}).status_code == 404
     assert client.get(unknown, {"t": "sai"}).status_code == 404
     assert client.get("/ho-so/tep/99999999999999999999999/", {"t": "x"}).status_code == 404
+
+
+def test_requests_django_refuses_get_the_same_vietnamese_page(client, pages):
+    """Too many fields, or a body that is not the multipart it claims: Django's own 400."""
+    page = pages["cong-dan-hoc-tap"]
+    response = client.post(page.url, {f"f{i}": "x" for i in range(10_001)})
+    assert response.status_code == 400
+    assert "Không đọc được yêu cầu" in response.content.decode()
+    response = client.post(
+        "/ho-so/tra-cuu/", b"--x\r\nnot a part", content_type="multipart/form-data; boundary=x"
+    )
+    assert response.status_code < 500
