@@ -1,16 +1,23 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from campaigns.models import Pledge
 from khuyenhoc.admin_access import RestrictedChooserViewSet
+from khuyenhoc.cleaning import SafeSpreadsheetExportMixin
+
+
+class PledgeIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """Pledges come from the public: their export neutralises formulas and control
+    characters."""
 
 
 class PledgeViewSet(SnippetViewSet):
     """Pledges sent from campaign pages, for the association to follow up and export."""
 
     model = Pledge
+    index_view_class = PledgeIndexView
     icon = "group"
     menu_label = _("Pledges")
     menu_order = 300

@@ -1,6 +1,16 @@
-"""Vietnamese messages of the simple form pages (``models.formbuilder``)."""
+"""Vietnamese messages and the submissions export of the simple form pages
+(``models.formbuilder``)."""
 
 from django.utils.translation import gettext_noop
+from wagtail.contrib.forms.views import SubmissionsListView
+
+from khuyenhoc.cleaning import SafeSpreadsheetExportMixin
+
+
+class SafeSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
+    """Answers come from the public: their export neutralises formulas and control
+    characters."""
+
 
 # Wagtail's form builder ships few Vietnamese strings. Naming its messages here puts them in
 # the project's catalogue (makemessages finds them), which Django consults first, so editors

@@ -2,7 +2,7 @@
 plus a formset for a household's members. Rendered section by section with crispy-forms."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from forms_app.files import ACCEPT
 from forms_app.models import Commune, LearningTitle, Province
 from khuyenhoc.antispam import SpamProtectionMixin
+from khuyenhoc.cleaning import parse_number
 from khuyenhoc.text import normalize_phone
 
 # --- Phone numbers --------------------------------------------------------------------------
@@ -42,6 +43,18 @@ class PhoneField(forms.CharField):
         if number is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+class PointsField(forms.DecimalField):
+    """Points as Vietnamese also write them, ``17,5``; only finite numbers (``NaN`` and
+    ``Infinity`` are "not a number", as words are)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and parse_number(value) is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
 
 
 # --- Files ----------------------------------------------------------------------------------
@@ -97,6 +110,11 @@ def _birth_year_field(label):
     )
 
 
+def _count_field(label):
+    # A bound keeps an absurd number (a thousand digits) out of the stored details.
+    return forms.IntegerField(label=label, min_value=1, max_value=1_000_000)
+
+
 def applicant_fields(title):
     """Fields describing who applies, by title: (name, field) pairs."""
     if title == LearningTitle.CITIZEN:
@@ -117,7 +135,7 @@ def applicant_fields(title):
         return [
             ("clan_name", forms.CharField(label=_("Name of the clan"), max_length=255)),
             ("head_name", forms.CharField(label=_("Head of the clan"), max_length=255)),
-            ("households", forms.IntegerField(label=_("Number of households"), min_value=1)),
+            ("households", _count_field(_("Number of households"))),
         ]
     if title == LearningTitle.COMMUNITY:
         return [
@@ -130,13 +148,13 @@ def applicant_fields(title):
                 ),
             ),
             ("head_name", forms.CharField(label=_("Head of the village or group"), max_length=255)),
-            ("households", forms.IntegerField(label=_("Number of households"), min_value=1)),
+            ("households", _count_field(_("Number of households"))),
         ]
     return [
         ("unit_name", forms.CharField(label=_("Name of the unit"), max_length=255)),
         ("unit_type", forms.ChoiceField(label=_("Type of unit"), choices=UNIT_TYPES)),
         ("head_name", forms.CharField(label=_("Head of the unit"), max_length=255)),
-        ("staff_count", forms.IntegerField(label=_("Number of staff"), min_value=1)),
+        ("staff_count", _count_field(_("Number of staff"))),
     ]
 
 
@@ -212,7 +230,7 @@ class ApplicationForm(SpamProtectionMixin, forms.Form):
             points = f"points_{criterion.pk}"
             note = f"note_{criterion.pk}"
             files = f"files_{criterion.pk}"
-            self.fields[points] = forms.DecimalField(
+            self.fields[points] = PointsField(
                 label=_("Points (out of %(max)s)") % {"max": _points(criterion.max_points)},
                 min_value=0,
                 max_value=criterion.max_points,
@@ -283,10 +301,7 @@ class ApplicationForm(SpamProtectionMixin, forms.Form):
         """Points as typed, for the running total shown with errors (bad entries count 0)."""
         values = {}
         for criterion, points, _note, _files in self.criterion_fields:
-            try:
-                value = Decimal(str(self.data.get(self.add_prefix(points), "") or "0"))
-            except InvalidOperation:
-                value = Decimal(0)
+            value = parse_number(self.data.get(self.add_prefix(points))) or Decimal(0)
             values[criterion.pk] = min(max(value, Decimal(0)), criterion.max_points)
         return values
 

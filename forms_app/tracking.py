@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from django_ratelimit import ALL
 from wagtail.log_actions import log
 
 from forms_app.files import check_upload
@@ -131,10 +132,7 @@ def track(request):
     if request.method != "POST":
         return _render(request, {"form": TrackingForm()}, status=405)
     if rate_limited(request, "tracking"):
-        return too_many_requests(
-            request,
-            _("You have looked up applications too many times. Please wait a while and try again."),
-        )
+        return _too_many_lookups(request)
     form = TrackingForm(request.POST)
     if not form.is_valid():
         return _render(request, {"form": form}, status=400)
@@ -149,11 +147,22 @@ def track(request):
     return redirect(application.tracking_path())
 
 
+def _too_many_lookups(request):
+    return too_many_requests(
+        request,
+        _("You have looked up applications too many times. Please wait a while and try again."),
+    )
+
+
 def _by_link(code, secret):
+    """The application of a private link, or None for any miss: an unknown, malformed or
+    non-ASCII code or secret all take the same path (``compare_digest`` takes only ASCII
+    text, so both sides are compared as UTF-8 bytes)."""
     if not CODE_RE.match(code or ""):
         return None
     application = Application.objects.filter(code=code).first()
-    if application is None or not secrets.compare_digest(application.secret, secret or ""):
+    stored = application.secret if application is not None else secrets.token_urlsafe(32)
+    if not secrets.compare_digest(stored.encode(), (secret or "").encode()):
         return None
     return application
 
@@ -161,9 +170,17 @@ def _by_link(code, secret):
 @cache_control(private=True, no_store=True)
 def track_detail(request, code, secret):
     """The status, the public timeline, the files sent, the reply form when information was
-    asked for, and the way to withdraw before a decision."""
+    asked for, and the way to withdraw before a decision.
+
+    Wrong links count against the same rate as lookups by code and phone (``tracking``):
+    guessing secrets is throttled as guessing phones is, and a visitor over the limit gets
+    the same "too many" page whatever the link, so it tells nothing either."""
+    if rate_limited(request, "tracking", method=ALL, increment=False):
+        return _too_many_lookups(request)
     application = _by_link(code, secret)
     if application is None:
+        if rate_limited(request, "tracking", method=ALL):
+            return _too_many_lookups(request)
         return _not_found(request)
     if request.method not in ("GET", "POST"):
         return _render(request, {"form": TrackingForm()}, status=405)

@@ -44,6 +44,8 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 NOT_STORED = {"csrfmiddlewaretoken", HONEYPOT_FIELD, STARTED_FIELD, "draft_token", "action"}
 NOT_STORED.add("remove_files")
 ACTIONS = {"submit", "save", "refresh", "add_member"}
+# The largest id a database column holds: a longer number in an address is simply not found.
+MAX_ID = 2**63 - 1
 
 
 def _criteria_set(page):
@@ -393,10 +395,15 @@ def evidence_file(request, pk):
     """An applicant's file, to the draft's or application's holder (by its token) or to staff
     whose area holds the application (``workflow.visible``): another area's file is not found."""
 
-    item = get_object_or_404(EvidenceFile.objects.select_related("draft", "application"), pk=pk)
+    # An unknown id answers as a known one with the wrong token: ids are not revealed.
+    item = None
+    if pk <= MAX_ID:
+        item = EvidenceFile.objects.select_related("draft", "application").filter(pk=pk).first()
     token = request.GET.get("t", "")
     allowed = False
-    if item.draft is not None and token and item.draft.token == token:
+    if item is None:
+        pass
+    elif item.draft is not None and token and item.draft.token == token:
         allowed = True
     elif item.application is not None and token and item.application.secret == token:
         allowed = True

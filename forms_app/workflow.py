@@ -18,7 +18,7 @@ so the rules are checked on the server in one place:
 import datetime
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -37,6 +37,7 @@ from forms_app.models import (
     ReviewRole,
     ReviewScore,
 )
+from khuyenhoc.cleaning import parse_number
 
 S = ApplicationStatus
 REVIEWER, APPROVER = ReviewRole.REVIEWER, ReviewRole.APPROVER
@@ -433,11 +434,11 @@ def save_scores(application, user, entries, *, revision=None):
             continue
         if points in (None, ""):
             continue
-        try:
-            value = Decimal(str(points).replace(",", ".")).quantize(Decimal("0.1"))
-        except InvalidOperation:
+        value = parse_number(points)
+        if value is None:
             errors[criterion.pk] = _("Enter a number.")
             continue
+        value = value.quantize(Decimal("0.1"))
         if value < 0 or value > criterion.max_points:
             errors[criterion.pk] = _("Between 0 and %(max)s points.") % {
                 "max": f"{criterion.max_points.normalize():f}"

@@ -75,16 +75,17 @@ class SpamProtectionMixin:
         self.data[self.add_prefix(STARTED_FIELD)] = _started_token()
 
 
-def rate_limited(request, group, rate=None, method="POST"):
+def rate_limited(request, group, rate=None, method="POST", increment=True):
     """Count this POST (or, with ``method=ALL``, any request) against the sender's address;
-    True once over the group's rate.
+    True once over the group's rate. With ``increment=False`` only ask, counting nothing (a
+    lookup that counts its misses only).
 
     Rates live in ``settings.PUBLIC_FORM_RATES`` (e.g. ``"5/10m"``) so deployments can tune
     them; addresses come from ``RATELIMIT_IP_META_KEY`` behind a proxy.
     """
     rate = rate or settings.PUBLIC_FORM_RATES[group]
     return is_ratelimited(
-        request, group=f"khuyenhoc.{group}", key="ip", rate=rate, method=method, increment=True
+        request, group=f"khuyenhoc.{group}", key="ip", rate=rate, method=method, increment=increment
     )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.antispam import SpamProtectionMixin
+from khuyenhoc.cleaning import strip_controls
 from news.models import Comment
 from news.models.comments import COMMENT_MAX_LENGTH, USER_AGENT_MAX_LENGTH
 
@@ -26,7 +27,8 @@ class CommentForm(SpamProtectionMixin, forms.ModelForm):
         comment = self.save(commit=False)
         comment.article = article
         comment.ip_address = sender_address(request)
-        comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+        agent = strip_controls(request.META.get("HTTP_USER_AGENT", ""))
+        comment.user_agent = agent[:USER_AGENT_MAX_LENGTH]
         comment.save()
         return comment
 

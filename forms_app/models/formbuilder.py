@@ -114,6 +114,13 @@ class SimpleFormPage(VietnameseSlugMixin, AbstractEmailForm):
         # Embedded in an article, the form sits beside the comment form: keep the ids apart.
         return {"auto_id": f"id_form{self.pk}_%s"}
 
+    def get_submissions_list_view_class(self):
+        """Answers come from the public: their export neutralises formulas and control
+        characters."""
+        from forms_app.formbuilder import SafeSubmissionsListView
+
+        return SafeSubmissionsListView
+
     def process_form_submission(self, form):
         from wagtail.contrib.forms.models import FormSubmission
 

@@ -16,7 +16,8 @@ that title's criteria sets, to sort and add up in a spreadsheet.
 
 Text a spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return)
 is neutralised in both formats: CSV gets a leading apostrophe, XLSX marks the cell "quote
-prefix" (what Excel does with a typed apostrophe), so both show the same text, as text.
+prefix" (what Excel does with a typed apostrophe), so both show the same text, as text
+(``khuyenhoc.cleaning``, shared with every other export).
 """
 
 import csv
@@ -46,6 +47,7 @@ from forms_app.models import (
     LearningTitle,
     ReviewScore,
 )
+from khuyenhoc.cleaning import csv_text, is_formula, spreadsheet_text
 
 from .filters import ApplicationFilterSet, search_condition
 
@@ -53,9 +55,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 2000
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot carry (and lone surrogates); tab and line breaks stay.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHEET_NAME_JUNK = re.compile(r"[\[\]:*?/\\]")
 
 VALUES = [
@@ -142,10 +141,6 @@ def _criterion_codes(title):
 def _number(value):
     """``18`` rather than ``18.0``; ``18.5`` stays."""
     return str(int(value)) if value == value.to_integral_value() else str(value)
-
-
-def _clean(text):
-    return _NOT_XML.sub("", str(text))
 
 
 class Export:
@@ -239,8 +234,7 @@ def _csv_cell(value, kind):
         return value.isoformat()
     if kind == DATETIME:
         return value.strftime("%Y-%m-%d %H:%M")
-    text = _clean(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return csv_text(value)
 
 
 def _csv(export):
@@ -319,7 +313,7 @@ STYLES = (
 
 
 def _workbook(sheet_name):
-    name = _SHEET_NAME_JUNK.sub("", _clean(sheet_name))[:31] or "Sheet1"
+    name = _SHEET_NAME_JUNK.sub("", spreadsheet_text(sheet_name))[:31] or "Sheet1"
     return (
         XML_HEAD + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
         "<bookViews><workbookView/></bookViews>"
@@ -358,8 +352,8 @@ class _Pipe:
 
 
 def _text_cell(ref, value, style=0):
-    text = _clean(value)
-    if not style and text.startswith(FORMULA_STARTS):
+    text = spreadsheet_text(value)
+    if not style and is_formula(text):
         style = S_QUOTED
     space = ' xml:space="preserve"' if text != text.strip() else ""
     styled = f' s="{style}"' if style else ""

@@ -86,8 +86,14 @@ class ApplicationFilterSet(WagtailFilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=ApplicationKind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=ApplicationStatus.choices)
+    # Bounded: a year lookup builds dates, and year 99999 is not a date (a 500 otherwise).
     year = django_filters.NumberFilter(
-        label=_("year submitted"), field_name="submitted_at", lookup_expr="year"
+        label=_("year submitted"),
+        field_name="submitted_at",
+        lookup_expr="year",
+        min_value=1900,
+        max_value=2999,
+        decimal_places=0,
     )
     province = django_filters.ModelChoiceFilter(label=_("province"), queryset=_provinces)
     commune = django_filters.ModelChoiceFilter(label=_("commune"), queryset=_communes)
