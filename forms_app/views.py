@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forms_app import workflow
-from forms_app.files import check_upload
+from forms_app.files import EXTENSIONS, check_upload, detected_name
 from forms_app.forms import (
     MEMBERS_PREFIX,
     ApplicationForm,
@@ -413,11 +413,14 @@ def evidence_file(request, pk):
 
             return redirect_to_login(request.get_full_path())
         raise Http404
+    # Served as the type found in it when it was checked, under that type's extension (rows
+    # kept from before the name was corrected on upload too), never as anything a browser runs.
+    content_type = item.content_type if item.content_type in EXTENSIONS else None
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
+        filename=detected_name(item.original_name, content_type),
+        content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
