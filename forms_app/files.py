@@ -48,8 +48,7 @@ EXTENSIONS = {
 # Markup a browser would run if it ever took the file for a web page. Searched in the whole
 # file, so only patterns long enough never to occur by chance in compressed data.
 MARKUP = re.compile(
-    rb"<(?:script|iframe|!doctype\s+html|(?:html|body|object|embed)[\s>]|svg\s+xmlns)"
-    rb"|javascript:",
+    rb"<(?:script|iframe|!doctype\s+html|(?:html|body|object|embed)[\s>]|svg\s+xmlns)",
     re.IGNORECASE,
 )
 # Browsers guess a type from the first bytes: there, any tag-like start counts (but for a

@@ -185,7 +185,7 @@ PDF_HOSTILE = {
                 b"/A<</S/URI/URI(javascript:alert\\(1\\))>>>>"
             ],
         ),
-        "mã trang web (HTML)",
+        "mã lệnh",
     ),
     "mat-khau.pdf": (pypdf_pdf(password="bi-mat"), "mật khẩu"),
     "hong.pdf": (b"%PDF-1.7\n1 0 obj<</Type/Catalog>>\n%%EOF\n", "bị hỏng"),
