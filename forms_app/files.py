@@ -85,8 +85,10 @@ PDF_MAX_OBJECTS = 200_000
 
 # DOCX: a Word document is a few hundred parts at most and its XML packs about ten times.
 DOCX_MAX_ENTRIES = 2000
-DOCX_MAX_UNPACKED = 200 * 1024 * 1024
+DOCX_MAX_UNPACKED = 100 * 1024 * 1024
 DOCX_MAX_RATIO = 200
+# The parts read here (content types, relationships) are a few KB in a real document.
+DOCX_MAX_PART_READ = 1024 * 1024
 DOCX_MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.IGNORECASE)
 DOCX_MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|activeX", re.IGNORECASE)
 # External relationships: only links the reader clicks are kept.
@@ -159,7 +161,14 @@ def _pdf(upload, name, content):
     if end < 0:
         raise _not_accepted(name)
     if content[end + 5 :].strip(b" \t\r\n\f\x00"):
-        raise _markup(name)
+        raise Refused(
+            _(
+                "%(name)s has other content added after the end of the PDF. Please send the "
+                "original document."
+            )
+            % {"name": name},
+            "pdf_trailing",
+        )
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         encrypted = reader.is_encrypted
@@ -343,9 +352,12 @@ def _docx(upload, name):
             )
             if any(DOCX_MACRO_PARTS.search(n) for n in names):
                 raise macros
+            read = [n for n in names if n == "[Content_Types].xml" or n.endswith(".rels")]
+            if any(archive.getinfo(n).file_size > DOCX_MAX_PART_READ for n in read):
+                raise not_word
             if DOCX_MACRO_TYPES.search(archive.read("[Content_Types].xml")):
                 raise macros
-            for rels in (n for n in names if n.endswith(".rels")):
+            for rels in (n for n in read if n.endswith(".rels")):
                 for relation in RELATIONSHIP.findall(archive.read(rels)):
                     if re.search(rb'TargetMode\s*=\s*"External"', relation) and not re.search(
                         rb'Type\s*=\s*"[^"]*/hyperlink"', relation
@@ -371,7 +383,7 @@ def _docx(upload, name):
 # --- Entry points ----------------------------------------------------------------------------
 
 
-def inspect(upload, name=None):
+def identify(upload, name=None):
     """The content type of an accepted file; raises ``Refused`` with the reason otherwise."""
     name = name or upload.name
     content = _read_all(upload)
@@ -402,7 +414,7 @@ def inspect(upload, name=None):
 def sniff(upload):
     """The content type of an accepted file, or None."""
     try:
-        return inspect(upload)
+        return identify(upload)
     except Refused:
         return None
     finally:
@@ -439,7 +451,7 @@ def check_upload(upload, already_attached=0):
             code="total_too_large",
         )
     try:
-        content_type = inspect(upload, name)
+        content_type = identify(upload, name)
     except Refused as refusal:
         raise ValidationError(refusal.message, code=refusal.code) from None
     finally:

@@ -131,6 +131,8 @@ PDF_HOSTILE = {
         make_pdf(header=b"%PDF-1.7\n%" + SCRIPT + b"\n"),
         "mã trang web (HTML)",
     ),
+    # A PDF that is also a zip (or anything else) after its end.
+    "pdf-zip.pdf": (make_pdf() + b"PK\x03\x04\x14\x00" + b"\x00" * 40, "sau phần cuối"),
     "pdf-khong-o-dau.pdf": (b"GIF89a" + make_pdf(), "không phải là tệp PDF"),
     # Scripts and automatic actions.
     "openaction-js.pdf": (make_pdf(catalog=b"/OpenAction " + JS_ACTION), "mã lệnh"),
@@ -348,12 +350,21 @@ def duplicate_entry_docx():
     return buffer.getvalue()
 
 
-def xlsx():
+def zip_of(parts):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(main="application/xml"))
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for name, data in parts.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def xlsx():
+    return zip_of(
+        {
+            "[Content_Types].xml": CONTENT_TYPES.format(main="application/xml"),
+            "xl/workbook.xml": "<workbook/>",
+        }
+    )
 
 
 DOCX_GOOD = {
@@ -414,6 +425,11 @@ DOCX_HOSTILE = {
         "bên ngoài",
     ),
     "xlsx-doi-ten.docx": (xlsx(), "không phải là tệp PDF"),
+    "zip-thuong.docx": (zip_of({"a.txt": b"hello"}), "không phải là tệp PDF"),
+    # Other files renamed to look acceptable.
+    "setup.pdf": (b"MZ\x90\x00" + b"\x00" * 200, "không phải là tệp PDF"),
+    "trang-web.pdf": (SCRIPT, "mã trang web (HTML)"),
+    "rong.pdf": (b"", "không phải là tệp PDF"),
 }
 
 HOSTILE = {**PDF_HOSTILE, **IMAGE_HOSTILE, **DOCX_HOSTILE}
@@ -551,7 +567,7 @@ def test_a_row_from_before_is_served_under_its_type(client, awaiting_reply):
 def test_the_bomb_is_refused_before_any_pixel_is_decoded(monkeypatch):
     from PIL import ImageFile
 
-    from forms_app.files import Refused, inspect
+    from forms_app.files import Refused, identify
 
     def no_decoding(self):
         raise AssertionError("the image was decoded")
@@ -559,7 +575,7 @@ def test_the_bomb_is_refused_before_any_pixel_is_decoded(monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
     assert len(BOMB) < 50_000
     with pytest.raises(Refused) as refusal:
-        inspect(upload("bom.png", BOMB))
+        identify(upload("bom.png", BOMB))
     assert refusal.value.code == "image_too_large"
 
 
