@@ -7,6 +7,7 @@ time is single-use: a form accepted once cannot be replayed with the same one.
 """
 
 import hashlib
+import secrets
 import time
 
 from django import forms
@@ -23,7 +24,13 @@ _SALT = "khuyenhoc.antispam.started"
 
 
 def _started_token():
-    return signing.dumps(time.time(), salt=_SALT)
+    # The random part keeps two forms shown at the same instant apart: each token is used once.
+    return signing.dumps([time.time(), secrets.token_hex(8)], salt=_SALT)
+
+
+def _started_at(value):
+    """The time in a start token (``[time, random]``, or a bare time in older ones)."""
+    return float(value[0] if isinstance(value, list) else value)
 
 
 class SpamProtectionMixin:
@@ -65,7 +72,7 @@ class SpamProtectionMixin:
                 _("This form was open too long. Please check your entries and send again."),
                 code="expired",
             ) from None
-        if time.time() - float(started) < self.min_fill_seconds:
+        if time.time() - _started_at(started) < self.min_fill_seconds:
             raise forms.ValidationError(
                 _("The form was sent too quickly. Please check your entries and send again."),
                 code="too_fast",
