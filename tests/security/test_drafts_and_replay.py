@@ -232,3 +232,14 @@ def test_an_accepted_simple_form_cannot_be_replayed(client, demo):
     assert response.status_code == 400
     assert REPLAYED in response.content.decode()
     assert FormSubmission.objects.filter(page=contact).count() == 1
+
+
+def test_two_forms_shown_at_the_same_instant_get_their_own_start_time(client, ongoing):
+    with freeze_time(timezone.now() - datetime.timedelta(minutes=1)):
+        first, second = (
+            form_values(client.get(ongoing.url).content.decode(), "#pledge form") for _ in range(2)
+        )
+    assert first["form_started"] != second["form_started"]
+    for data, contact in ((first, "0901 234 567"), (second, "0901 765 432")):
+        data.update({"name": "Phạm Thị Lan", "commune": "xã Vũ Thư", "contact": contact})
+        assert client.post(ongoing.url, data).status_code == 302
