@@ -1,6 +1,7 @@
 """The applicant's side: the form (with drafts and files kept across round trips), the page
 after sending, the communes endpoint for the address fields, and the private file view."""
 
+import json
 import re
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forms_app import workflow
-from forms_app.files import check_upload
+from forms_app.files import EXTENSIONS, check_upload, detected_name
 from forms_app.forms import (
     MEMBERS_PREFIX,
     ApplicationForm,
@@ -36,7 +37,7 @@ from forms_app.models import (
     new_token,
 )
 from forms_app.tasks import notify_reviewers, send_confirmation, send_draft_link
-from khuyenhoc.antispam import HONEYPOT_FIELD, STARTED_FIELD, rate_limited, too_many_requests
+from khuyenhoc.antispam import HONEYPOT_FIELD, STARTED_FIELD, rate_limited
 from khuyenhoc.tasks import enqueue_on_commit
 
 TEMPLATE = "forms_app/application_form_page.html"
@@ -46,6 +47,8 @@ NOT_STORED.add("remove_files")
 ACTIONS = {"submit", "save", "refresh", "add_member"}
 # The largest id a database column holds: a longer number in an address is simply not found.
 MAX_ID = 2**63 - 1
+# Far more than the longest real application (thirty members, notes on every criterion).
+MAX_DRAFT_BYTES = 200 * 1024
 
 
 def _criteria_set(page):
@@ -113,12 +116,6 @@ def application_form(request, page, draft_token=None):
     action = request.POST.get("action", "submit")
     if action not in ACTIONS:
         action = "submit"
-    if (action in ("submit", "save") or request.FILES) and rate_limited(request, "applications"):
-        return too_many_requests(request)
-
-    draft, _created = ApplicationDraft.objects.get_or_create(token=token, defaults={"page": page})
-    if draft.page_id != page.pk:
-        return HttpResponseBadRequest(_("This form is out of date. Please open it again."))
     data = request.POST.copy()
     if action == "add_member":
         total_key = f"{MEMBERS_PREFIX}-TOTAL_FORMS"
@@ -126,7 +123,39 @@ def application_form(request, page, draft_token=None):
             data[total_key] = str(min(int(data.get(total_key, "0")) + 1, 30))
         except ValueError:
             data[total_key] = "1"
-    draft.data = {key: data.getlist(key) for key in data if key not in NOT_STORED}
+    stored = {key: data.getlist(key) for key in data if key not in NOT_STORED}
+    if draft is None:
+        draft = ApplicationDraft.objects.filter(token=token).first()
+    if draft is not None and draft.page_id != page.pk:
+        return HttpResponseBadRequest(_("This form is out of date. Please open it again."))
+    # Limits answer with the entries kept on the page, unsaved; only new drafts are counted,
+    # so saving one already made is never refused for it.
+    refusal = None
+    if len(json.dumps(stored, ensure_ascii=False).encode()) > MAX_DRAFT_BYTES:
+        refusal = _("Your entries are too long to be kept. Please shorten the longest notes.")
+        status = 413
+    elif (
+        (action in ("submit", "save") or request.FILES) and rate_limited(request, "applications")
+    ) or (draft is None and rate_limited(request, "drafts")):
+        refusal = _(
+            "You have sent this form too many times. Your entries are still here but were not "
+            "saved; please wait a while and send again."
+        )
+        status = 429
+    if refusal is not None:
+        if request.FILES:
+            refusal += " " + _("The files you chose were not kept: choose them again.")
+        forms = _build_forms(page, criteria, provinces, data, draft)
+        quiet(*forms)
+        return _render(request, page, criteria_set, forms, token, draft, status, notice=refusal)
+
+    if draft is None:
+        draft, _created = ApplicationDraft.objects.get_or_create(
+            token=token, defaults={"page": page}
+        )
+        if draft.page_id != page.pk:  # made at the same moment for another page
+            return HttpResponseBadRequest(_("This form is out of date. Please open it again."))
+    draft.data = stored
     draft.email = ""
     draft.save()
     _remove_files(draft, request.POST.getlist("remove_files"))
@@ -421,11 +450,14 @@ def evidence_file(request, pk):
 
             return redirect_to_login(request.get_full_path())
         raise Http404
+    # Served as the type found in it when it was checked, under that type's extension (rows
+    # kept from before the name was corrected on upload too), never as anything a browser runs.
+    content_type = item.content_type if item.content_type in EXTENSIONS else None
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
+        filename=detected_name(item.original_name, content_type),
+        content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

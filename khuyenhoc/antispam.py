@@ -2,14 +2,18 @@
 
 Three layers, as the issues ask: a honeypot field people never see, a minimum time between
 showing a form and sending it, and a per-address rate limit (django-ratelimit over the
-default cache, so Redis in production and local memory in development).
+default cache, so Redis in production and local memory in development). The signed start
+time is single-use: a form accepted once cannot be replayed with the same one.
 """
 
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
@@ -20,7 +24,13 @@ _SALT = "khuyenhoc.antispam.started"
 
 
 def _started_token():
-    return signing.dumps(time.time(), salt=_SALT)
+    # The random part keeps two forms shown at the same instant apart: each token is used once.
+    return signing.dumps([time.time(), secrets.token_hex(8)], salt=_SALT)
+
+
+def _started_at(value):
+    """The time in a start token (``[time, random]``, or a bare time in older ones)."""
+    return float(value[0] if isinstance(value, list) else value)
 
 
 class SpamProtectionMixin:
@@ -62,12 +72,31 @@ class SpamProtectionMixin:
                 _("This form was open too long. Please check your entries and send again."),
                 code="expired",
             ) from None
-        if time.time() - float(started) < self.min_fill_seconds:
+        if time.time() - _started_at(started) < self.min_fill_seconds:
             raise forms.ValidationError(
                 _("The form was sent too quickly. Please check your entries and send again."),
                 code="too_fast",
             )
+        if not self.errors:
+            # Accepted: the start time is used up. Should the page come back all the same
+            # (an error found after this check), it carries a fresh one.
+            first_use = self._use_started(cleaned_data[STARTED_FIELD])
+            self._restart_clock()
+            if not first_use:
+                raise forms.ValidationError(
+                    _(
+                        "This form has already been sent. To send it again, please check your "
+                        "entries and send again."
+                    ),
+                    code="replayed",
+                )
         return cleaned_data
+
+    def _use_started(self, token):
+        """True the first time ``token`` is used: ``cache.add`` is atomic, so of two requests
+        with the same token at the same moment only one wins."""
+        key = "khuyenhoc.antispam.used." + hashlib.sha256(token.encode()).hexdigest()
+        return cache.add(key, 1, timeout=self.max_age_seconds)
 
     def _restart_clock(self):
         # The page comes back with the reader's entries; give it a fresh start time.

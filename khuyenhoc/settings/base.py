@@ -235,6 +235,8 @@ else:
 PUBLIC_FORM_RATES = {
     "comments": env.str("RATE_COMMENTS", default="5/10m"),
     "applications": env.str("RATE_APPLICATIONS", default="10/h"),
+    # New application drafts (any first step: "Tiếp tục", adding a member, saving, sending).
+    "drafts": env.str("RATE_DRAFTS", default="30/h"),
     "pledges": env.str("RATE_PLEDGES", default="10/h"),
     # Contact, event registration and other forms editors build with Wagtail's form builder.
     "simple_forms": env.str("RATE_SIMPLE_FORMS", default="10/h"),
