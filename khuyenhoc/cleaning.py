@@ -4,8 +4,8 @@ A NUL byte cannot be stored by PostgreSQL (a 500 where SQLite stored it), and th
 characters (``\\x01``, ``\\x1b``, ``\\x7f``, the C1 range) are never typed by people yet break
 XLSX files (openpyxl refuses them, Excel calls the file damaged) and can hide text in logs.
 
-- ``HostileInputMiddleware`` answers HTTP 400 with a readable page when the address, a field name
-  or a field value carries a NUL (no form could keep it), and otherwise strips the other control
+- ``HostileInputMiddleware`` answers HTTP 400 with a readable page when the address or a posted
+  field name or value carries a NUL (no form could keep it), and otherwise strips the control
   characters from every GET and POST value and name before any view or form reads them, so
   nothing a person typed is lost and every form, ours, Wagtail's and the form builder's, gets the
   same clean text. Tabs and line breaks stay: multi-line answers need them.
@@ -87,19 +87,20 @@ def _has_nul(query):
 
 
 class HostileInputMiddleware:
-    """A NUL anywhere in the address or the fields: HTTP 400; other control characters are
-    stripped from GET and POST. Listed after ``LocaleMiddleware`` (the page is in the reader's
-    language) and before ``CsrfViewMiddleware`` (which reads the cleaned POST)."""
+    """A NUL in the address or in a posted field (name or value): HTTP 400. Every other
+    control character is stripped from GET and POST, and so is a NUL in a query string:
+    searches, filters and lookups give their normal answer to what remains. Listed after
+    ``LocaleMiddleware`` (the page is in the reader's language) and before
+    ``CsrfViewMiddleware`` (which reads the cleaned POST)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         has_form = request.method == "POST" and request.content_type in FORM_CONTENT_TYPES
-        if (
-            "\x00" in request.path
-            or _has_nul(request.GET)
-            or (has_form and (_has_nul(request.POST) or _has_nul(request.FILES)))
+        if "\x00" in request.path or (
+            # File fields by name only: reading an upload here would use it up.
+            has_form and (_has_nul(request.POST) or any("\x00" in key for key in request.FILES))
         ):
             return bad_request(request)
         request.GET = cleaned_query(request.GET)

@@ -56,13 +56,23 @@ def test_a_nul_in_a_field_value_or_name_is_refused_in_vietnamese(client, pages, 
     assert not Application.objects.exists()
 
 
-def test_a_nul_in_a_search_or_an_address_is_refused(client, staff):
-    assert client.get("/tim-kiem/", {"q": "a\x00b"}).status_code == 400
+def test_a_nul_in_an_address_is_refused_and_in_a_query_string_stripped(client, staff):
     assert client.get("/ho-so/tra-cuu/GDHT-2026-000001/%00/").status_code == 400
+    # Searches and filters answer what remains, as for any other bad value.
+    assert client.get("/tim-kiem/", {"q": "a\x00b"}).status_code == 200
     client.force_login(staff["admin"])
     export = reverse("forms_app_applications:export", args=["csv"])
-    response = client.get(export, {"q": "a\x00b"})
-    assert response.status_code == 400 and REFUSED in response.content.decode()
+    response = client.get(export, {"q": "Nguyễn\x00"})
+    assert response.status_code == 200
+    assert text(response).startswith("Mã hồ sơ")  # the whole file, not a stream cut off
+
+
+def test_an_upload_is_not_used_up_by_the_check(client, pages, commune):
+    from tests.forms_app.conftest import pdf
+
+    page = pages["cong-dan-hoc-tap"]
+    assert client.post(page.url, form_data(page, commune, evidence=[pdf()])).status_code == 302
+    assert Application.objects.get().files.get().size > 100
 
 
 def test_control_characters_are_stripped_from_what_is_typed(client, pages, commune):
