@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LearningTitle(models.TextChoices):
@@ -33,7 +34,7 @@ class ApplicationKind(models.TextChoices):
 class ApplicationStatus(models.TextChoices):
     """The life of an application (domain.md); the review workflow moves it along."""
 
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     IN_REVIEW = "in_review", _("In review")
     INFO_REQUESTED = "info_requested", _("More information requested")
     PROPOSED_APPROVAL = "proposed_approval", _("Proposed for approval")

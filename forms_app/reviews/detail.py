@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import registry as log_registry
 from wagtail.snippets.views.snippets import InspectView
@@ -169,7 +169,7 @@ class NoteForm(forms.Form):
 
 class ApplicationDetailView(InspectView):
     template_name = "forms_app/admin/detail.html"
-    page_title = gettext_lazy("Application")
+    page_title = pgettext_lazy("title application", "Application")
 
     def get_object(self, queryset=None):
         # Another area's application is not found, whatever its number.

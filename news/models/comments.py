@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMMENT_MAX_LENGTH = 3000
 USER_AGENT_MAX_LENGTH = 255
@@ -40,7 +41,9 @@ class Comment(models.Model):
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Not published; only the editors see it")
     )
-    text = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    text = models.TextField(
+        pgettext_lazy("reader comment", "comment"), max_length=COMMENT_MAX_LENGTH
+    )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
     status = models.CharField(
         _("status"),
@@ -69,15 +72,15 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("reader comment", "comment")
+        verbose_name_plural = pgettext_lazy("reader comment", "comments")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["article", "status", "created_at"])]
 
     def __str__(self):
         return f"{self.name}: {Truncator(self.text).chars(60)}"
 
-    @admin.display(description=_("comment"))
+    @admin.display(description=pgettext_lazy("reader comment", "comment"))
     def excerpt(self):
         return Truncator(self.text).chars(120)
 

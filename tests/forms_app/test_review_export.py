@@ -115,7 +115,7 @@ def test_xlsx_holds_vietnamese_headings_values_scores_and_totals(
         "Mã hồ sơ",
         "Danh hiệu",
         "Loại",
-        "Tình trạng",
+        "Trạng thái",
         "Người đăng ký",
         "Điện thoại",
         "Thư điện tử",
@@ -133,7 +133,7 @@ def test_xlsx_holds_vietnamese_headings_values_scores_and_totals(
     value = {name: cell.value for name, cell in row.items()}
     assert value["Người đăng ký"] == "Gia đình bà Nguyễn Thị Hường"
     assert value["Danh hiệu"] == "Gia đình học tập"
-    assert value["Tình trạng"] == "Đã công nhận"
+    assert value["Trạng thái"] == "Đã công nhận"
     assert value["Điện thoại"] == "0987654321"  # text, its leading zero kept
     assert value["Xã, phường"] == "Xã Đông Hưng"
     assert value["Tỉnh, thành phố"] == "Tỉnh Hưng Yên"
@@ -164,7 +164,7 @@ def test_csv_is_utf8_with_bom_and_the_same_figures(client, staff, recognised):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].endswith('.csv"')
     headings, rows = read_csv(content)
-    assert headings[:4] == ["Mã hồ sơ", "Danh hiệu", "Loại", "Tình trạng"]
+    assert headings[:4] == ["Mã hồ sơ", "Danh hiệu", "Loại", "Trạng thái"]
     row = dict(zip(headings, rows[0], strict=True))
     assert len(rows) == 1
     assert row["Mã hồ sơ"] == recognised.code

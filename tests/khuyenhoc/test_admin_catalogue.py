@@ -94,3 +94,23 @@ def test_the_admin_javascript_catalogue_is_vietnamese(client, django_user_model)
     assert entries
     for entry in entries:
         assert json.dumps(entry.msgstr) in body, entry.msgid
+
+
+def test_our_msgids_shared_with_wagtail_keep_wagtails_wording():
+    """Django looks our catalogue up first, so one of our msgids without a context that
+    Wagtail also uses would reword Wagtail's screens ("Pages" as "Phân trang"). Ours must
+    read exactly as the admin catalogue does, or carry a context (pgettext)."""
+    ours = polib.pofile(str(Path(settings.LOCALE_PATHS[0]) / "vi/LC_MESSAGES/django.po"))
+    admin = {(e.msgctxt, e.msgid): e for e in catalogue("django")}
+    clashes = []
+    for entry in ours:
+        theirs = admin.get((entry.msgctxt, entry.msgid))
+        if entry.obsolete or theirs is None or not translated(theirs):
+            continue
+        mine = entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr
+        wagtails = theirs.msgstr_plural.get(0) if theirs.msgid_plural else theirs.msgstr
+        if mine != wagtails:
+            clashes.append((entry.msgid, mine, wagtails))
+    assert not clashes, (
+        f"give these msgids a context in our code, or the same words in both catalogues: {clashes}"
+    )
