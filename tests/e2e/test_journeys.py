@@ -201,11 +201,11 @@ def test_editor_publishes_a_page_with_a_vietnamese_slug(site, new_page):
     # Typed as a person does, one key at a time.
     title.press_sequentially("Đơn vị học tập tiêu biểu năm 2026")
     expect(slug).to_have_value("don-vi-hoc-tap-tieu-bieu-nam-2026")
-    # The editor can see it in the Promote tab.
-    page.locator("#tab-label-promote").click()
+    # The editor can see it in the Promote tab, named in Vietnamese like the whole admin.
+    page.get_by_role("tab", name="Quảng bá").click()
     expect(slug).to_be_visible()
     expect(slug).to_have_value("don-vi-hoc-tap-tieu-bieu-nam-2026")
-    page.locator("#tab-label-content").click()
+    page.get_by_role("tab", name="Nội dung").click()
 
     # Publish is in the dropdown next to "Save draft".
     publish = page.locator("button[name=action-publish]")

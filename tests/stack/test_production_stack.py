@@ -27,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.forms_app.conftest import PDF
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -36,7 +38,6 @@ RETRY_BACKOFF = 1
 RETRY_ATTEMPTS = 6
 ABOUT = "/gioi-thieu/"
 FORM = "/ho-so-danh-hieu/cong-dan-hoc-tap/"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 FIGURES = {}
 TASKS = "django_tasks_database_dbtaskresult"  # django_tasks_db's table
 
