@@ -7,6 +7,7 @@ time is single-use: a form accepted once cannot be replayed with the same one.
 """
 
 import hashlib
+import ipaddress
 import secrets
 import time
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
@@ -102,6 +104,29 @@ class SpamProtectionMixin:
         # The page comes back with the reader's entries; give it a fresh start time.
         self.data = self.data.copy()
         self.data[self.add_prefix(STARTED_FIELD)] = _started_token()
+
+
+def client_address(request):
+    """The visitor's address as the rate limits see it.
+
+    Behind a proxy ``RATELIMIT_IP_META_KEY`` names the header (or a function) that carries it;
+    a header holding a list gives its right-most entry, the one the nearest proxy wrote (the
+    left-most ones are whatever the client sent). Anything unreadable falls back to the
+    connection's address.
+    """
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    value = None
+    if callable(key):
+        value = key(request)
+    elif isinstance(key, str) and "." in key:
+        value = import_string(key)(request)
+    elif key:
+        value = request.META.get(key)
+    candidate = (value or "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR")
 
 
 def rate_limited(request, group, rate=None, method="POST", increment=True):

@@ -4,9 +4,9 @@ django-tasks has no retries of its own. A task made with ``retrying_task`` that 
 a service (``OSError``: SMTP refused or timed out; ``smtplib.SMTPException`` is one) enqueues
 itself again to run after a growing delay (``TASK_RETRY_BACKOFF`` seconds, doubled each time),
 up to ``TASK_RETRY_ATTEMPTS`` attempts in all; the attempt that handed over ends successful
-with a note of it, so the failed tasks administrators see (``khuyenhoc.views.failed_tasks``)
-are the ones given up on. Backends that run tasks at once (the embedded default) cannot
-defer: there the first failure stands, as before.
+with a note of it, so the failed tasks administrators see (``khuyenhoc.task_admin``) are the
+ones given up on. Backends that run tasks at once (the embedded default) cannot defer: there
+the first failure stands, as before.
 """
 
 import functools

@@ -1,10 +1,7 @@
-import ipaddress
-
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from khuyenhoc.antispam import SpamProtectionMixin
+from khuyenhoc.antispam import SpamProtectionMixin, client_address
 from khuyenhoc.cleaning import strip_controls
 from news.models import Comment
 from news.models.comments import COMMENT_MAX_LENGTH, USER_AGENT_MAX_LENGTH
@@ -26,19 +23,8 @@ class CommentForm(SpamProtectionMixin, forms.ModelForm):
     def save_for(self, article, request):
         comment = self.save(commit=False)
         comment.article = article
-        comment.ip_address = sender_address(request)
+        comment.ip_address = client_address(request)
         agent = strip_controls(request.META.get("HTTP_USER_AGENT", ""))
         comment.user_agent = agent[:USER_AGENT_MAX_LENGTH]
         comment.save()
         return comment
-
-
-def sender_address(request):
-    """The address the rate limit counts (``RATELIMIT_IP_META_KEY`` behind a proxy), if valid."""
-    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    value = request.META.get(key if isinstance(key, str) and "." not in key else "REMOTE_ADDR")
-    candidate = (value or "").split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None

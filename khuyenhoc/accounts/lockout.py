@@ -1,34 +1,8 @@
-"""The address a sign-in comes from, and the page shown when it is locked out."""
-
-import ipaddress
+"""The page shown when sign-ins are locked out (the address is ``antispam.client_address``)."""
 
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.shortcuts import render
-from django.utils.module_loading import import_string
-
-
-def client_address(request):
-    """The visitor's address as the rate limits see it.
-
-    Behind a proxy ``RATELIMIT_IP_META_KEY`` names the header (or a function) that carries it;
-    a header holding a list gives its right-most entry, the one the nearest proxy wrote (the
-    left-most ones are whatever the client sent). Anything unreadable falls back to the
-    connection's address.
-    """
-    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    value = None
-    if callable(key):
-        value = key(request)
-    elif isinstance(key, str) and "." in key:
-        value = import_string(key)(request)
-    elif key:
-        value = request.META.get(key)
-    candidate = (value or "").split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return request.META.get("REMOTE_ADDR")
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -270,7 +270,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The address the rate limits count (RATELIMIT_IP_META_KEY behind a proxy).
-AXES_CLIENT_IP_CALLABLE = "khuyenhoc.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "khuyenhoc.antispam.client_address"
 AXES_LOCKOUT_CALLABLE = "khuyenhoc.accounts.lockout.lockout_response"
 # Two-factor sign-in (django-otp: an authenticator app and recovery codes). Required, when
 # on, for superusers and whoever can see applications (forms_app's "requires_two_factor"

@@ -13,28 +13,30 @@ from forms_app.models import ApplicationFormPage, Commune
 from khuyenhoc.antispam import _SALT
 
 
-def _minimal_pdf():
-    """One blank page, with the cross-reference table a PDF reader (and the check) needs."""
+def make_pdf(catalog=b"", page=b"", extra=(), header=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"):
+    """A well-formed PDF (cross-reference table and all) of one page, with ``catalog`` and
+    ``page`` added to those dictionaries and ``extra`` objects numbered from 4."""
     objects = [
-        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>",
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 100]>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]" + page + b">>",
+        *extra,
     ]
-    content, offsets = b"%PDF-1.4\n", []
+    content, offsets = header, []
     for number, body in enumerate(objects, 1):
         offsets.append(len(content))
-        content += b"%d 0 obj%sendobj\n" % (number, body)
+        content += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     xref = len(content)
     content += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     content += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    content += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+    content += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
         xref,
     )
     return content
 
 
-PDF = _minimal_pdf()
+PDF = make_pdf()
 
 
 def pdf(name="giay-khen.pdf"):

@@ -26,7 +26,7 @@ from reportlab.pdfgen import canvas
 from forms_app.files import DOCX_TYPE
 from forms_app.models import Application, EvidenceFile
 from tests.forms_app import conftest as forms_app_fixtures
-from tests.forms_app.conftest import TOKEN, form_data
+from tests.forms_app.conftest import TOKEN, form_data, make_pdf
 
 # The application fixtures of tests/forms_app, for the tests here.
 pages = forms_app_fixtures.pages
@@ -38,29 +38,6 @@ SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-
-
-def make_pdf(catalog=b"", page=b"", extra=(), header=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"):
-    """A well-formed PDF (cross-reference table and all) of one page, with ``catalog`` and
-    ``page`` added to those dictionaries and ``extra`` objects numbered from 4."""
-    objects = [
-        b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>",
-        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]" + page + b">>",
-        *extra,
-    ]
-    content, offsets = header, []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(content))
-        content += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(content)
-    content += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    content += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    content += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return content
 
 
 def reportlab_pdf():
